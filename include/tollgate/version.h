@@ -1,0 +1,6 @@
+#ifndef TOLLGATE_VERSION_H
+#define TOLLGATE_VERSION_H
+
+#define TOLLGATE_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,10 @@
+/* One declaration per subcommand; defined in cmd_<name>.c. */
+#ifndef TOLLGATE_COMMANDS_H
+#define TOLLGATE_COMMANDS_H
+
+#include "cli.h"
+
+extern const struct tg_command tg_cmd_help;
+extern const struct tg_command tg_cmd_version;
+
+#endif
