@@ -8,7 +8,7 @@
 #include "tollgate/err.h"
 
 /* Parse data[0..len) as one JSON document. Rejects NUL bytes, duplicate
- * keys are kept last-wins (jansson's behaviour). On error returns NULL and
+ * keys are an error. On error returns NULL and
  * sets err at origin:line:column with jansson's message. The caller owns
  * the result (json_decref). */
 json_t *tg_json_load(const char *data, size_t len, const char *origin,
