@@ -37,13 +37,15 @@ static int csv_field(struct csv_state *st, struct tg_buf *f, bool *eol,
 {
 	int rc;
 
+	unsigned long start = st->line;
+
 	tg_buf_reset(f);
 	*eol = false;
 	if (st->p < st->end && *st->p == '"') {
 		st->p++;
 		for (;;) {
 			if (st->p >= st->end)
-				return tg_err_at(err, TG_EPARSE, st->origin, st->line, 0,
+				return tg_err_at(err, TG_EPARSE, st->origin, start, 0,
 						 "unterminated quoted field");
 			if (*st->p == '"') {
 				if (st->p + 1 < st->end && st->p[1] == '"') {
