@@ -13,6 +13,9 @@
 #include "cli.h"
 #include "commands.h"
 #include "tollgate/buf.h"
+#include "tollgate/fs.h"
+#include "tollgate/hash.h"
+#include "tollgate/sigstore.h"
 #include "tollgate/str.h"
 #include "tollgate/verify_record.h"
 
@@ -29,6 +32,12 @@ struct verify_args {
 	enum out_format format;
 	unsigned threads;
 	const char *root;
+	/* Sigstore */
+	const char *bundle;
+	const char *target; /* FILE or sha256:<hex> */
+	const char *trusted_root;
+	const char *key_path;
+	struct tg_sigstore_policy pol;
 };
 
 static double now_seconds(void)
@@ -321,6 +330,154 @@ out:
 	return rc;
 }
 
+/* ---- Sigstore bundle ---- */
+
+static int artifact_digest(const char *target, struct tg_sigstore_artifact *art,
+			   struct tg_err *err)
+{
+	unsigned long long size;
+
+	memset(art, 0, sizeof(*art));
+	if (tg_str_starts_with(target, "sha256:")) {
+		if (!tg_sigstore_parse_digest(target, art->sha256))
+			return tg_err_set(err, TG_EUSAGE, "'%s' is not sha256:<64 hex digits>", target);
+		return 0;
+	}
+	return tg_hash_file(target, TG_HASH_SHA256, art->sha256, sizeof(art->sha256), &size,
+			    err);
+}
+
+static void print_time(FILE *f, time_t t)
+{
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fputs(buf, f);
+}
+
+static void sigstore_result_json(json_t *o, const struct tg_sigstore_result *r)
+{
+	struct tm tm;
+	char buf[32];
+
+#define SETS(k, v) \
+	if (v) \
+		json_object_set_new(o, k, json_string(v))
+	SETS("identity", r->san);
+	SETS("issuer", r->issuer);
+	SETS("source_repository_uri", r->source_repo_uri);
+	SETS("source_repository_ref", r->source_repo_ref);
+	SETS("source_repository_digest", r->source_digest);
+	SETS("build_config_uri", r->build_config_uri);
+	SETS("build_signer_uri", r->build_signer_uri);
+	SETS("run_invocation_uri", r->run_uri);
+#undef SETS
+	gmtime_r(&r->signed_at, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(o, "signed_at", json_string(buf));
+	json_object_set_new(o, "tlog_entries", json_integer(r->n_tlog));
+	json_object_set_new(o, "rfc3161_timestamps", json_integer(r->n_timestamps));
+}
+
+static void sigstore_result_table(const struct tg_cli *cli, const struct tg_sigstore_result *r)
+{
+	if (r->san)
+		printf("  identity        %s\n", r->san);
+	if (r->issuer)
+		printf("  issuer          %s\n", r->issuer);
+	if (r->source_repo_uri)
+		printf("  source repo     %s%s%s\n", r->source_repo_uri,
+		       r->source_repo_ref ? " @ " : "", r->source_repo_ref ? r->source_repo_ref : "");
+	if (r->build_config_uri)
+		printf("  build config    %s\n", r->build_config_uri);
+	printf("  signed at       ");
+	print_time(stdout, r->signed_at);
+	printf(" (%u tlog entr%s, %u RFC 3161 timestamp%s)\n", r->n_tlog,
+	       r->n_tlog == 1 ? "y" : "ies", r->n_timestamps, r->n_timestamps == 1 ? "" : "s");
+	(void)cli;
+}
+
+static int load_policy_key(struct verify_args *a, struct tg_buf *keybuf, struct tg_err *err)
+{
+	int rc;
+
+	if (!a->key_path)
+		return 0;
+	if ((rc = tg_read_file(a->key_path, 1 << 16, keybuf, err)))
+		return rc;
+	a->pol.key_pem = keybuf->data;
+	a->pol.key_pem_len = keybuf->len;
+	return 0;
+}
+
+static int run_bundle(struct tg_cli *cli, struct verify_args *a)
+{
+	struct tg_sigstore_root *root = NULL;
+	struct tg_sigstore_artifact art;
+	struct tg_sigstore_result res;
+	struct tg_buf bundle, keybuf;
+	struct tg_err err;
+	int rc;
+
+	tg_err_clear(&err);
+	tg_sigstore_result_init(&res);
+	tg_buf_init(&bundle, TG_SIGSTORE_MAX_BUNDLE);
+	tg_buf_init(&keybuf, 1 << 16);
+	if ((rc = artifact_digest(a->target, &art, &err)) ||
+	    (rc = load_policy_key(a, &keybuf, &err)) ||
+	    (rc = tg_sigstore_root_load_file(a->trusted_root, &root, &err)) ||
+	    (rc = tg_read_file(a->bundle, TG_SIGSTORE_MAX_BUNDLE, &bundle, &err)))
+		goto fail;
+	rc = tg_sigstore_verify(root, bundle.data, bundle.len, a->bundle, &art, &a->pol, &res,
+				&err);
+	if (rc)
+		goto fail;
+	if (a->format == FMT_JSON) {
+		json_t *o = json_object();
+		char *s;
+
+		json_object_set_new(o, "verified", json_true());
+		json_object_set_new(o, "bundle", json_string(a->bundle));
+		json_object_set_new(o, "artifact", json_string(a->target));
+		sigstore_result_json(o, &res);
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+	} else {
+		printf("%sOK%s  %s verified by %s\n", cli_c(cli, CLI_GREEN), cli_c(cli, CLI_RESET),
+		       a->target, a->bundle);
+		sigstore_result_table(cli, &res);
+	}
+	rc = TG_EXIT_OK;
+	goto out;
+fail:
+	if (a->format == FMT_JSON && err.code == TG_EVERIFY) {
+		json_t *o = json_object();
+		char *s;
+
+		json_object_set_new(o, "verified", json_false());
+		json_object_set_new(o, "bundle", json_string(a->bundle));
+		json_object_set_new(o, "artifact", json_string(a->target));
+		json_object_set_new(o, "error", json_string(err.msg));
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+	}
+	rc = cli_fail(cli, &err);
+out:
+	tg_sigstore_result_release(&res);
+	tg_sigstore_root_free(root);
+	tg_buf_release(&bundle);
+	tg_buf_release(&keybuf);
+	return rc;
+}
+
 /* ---- option parsing ---- */
 
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
@@ -387,6 +544,37 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 			else
 				return cli_usage_error(cli, &tg_cmd_verify,
 						       "unknown format '%s' (table, json)", v);
+		} else if (opt_is(arg, "--bundle")) {
+			if (!(a.bundle = opt_value(argc, argv, &i, "--bundle")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--bundle needs a file");
+		} else if (opt_is(arg, "--identity")) {
+			if (!(a.pol.identity = opt_value(argc, argv, &i, "--identity")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--identity needs a value");
+		} else if (opt_is(arg, "--identity-regex")) {
+			if (!(a.pol.identity_regex = opt_value(argc, argv, &i, "--identity-regex")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--identity-regex needs a value");
+		} else if (opt_is(arg, "--issuer")) {
+			if (!(a.pol.issuer = opt_value(argc, argv, &i, "--issuer")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--issuer needs a URL");
+		} else if (opt_is(arg, "--repository")) {
+			if (!(a.pol.repository = opt_value(argc, argv, &i, "--repository")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--repository needs owner/repo");
+		} else if (opt_is(arg, "--ref")) {
+			if (!(a.pol.ref = opt_value(argc, argv, &i, "--ref")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--ref needs a value");
+		} else if (opt_is(arg, "--workflow")) {
+			if (!(a.pol.workflow = opt_value(argc, argv, &i, "--workflow")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--workflow needs a file name");
+		} else if (opt_is(arg, "--key")) {
+			if (!(a.key_path = opt_value(argc, argv, &i, "--key")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--key needs a PEM file");
+		} else if (opt_is(arg, "--trusted-root")) {
+			if (!(a.trusted_root = opt_value(argc, argv, &i, "--trusted-root")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--trusted-root needs a file");
+		} else if (arg[0] == '-' && arg[1]) {
+			return cli_usage_error(cli, &tg_cmd_verify, "unknown option '%s'", arg);
+		} else if (!a.target) {
+			a.target = arg;
 		} else {
 			return cli_usage_error(cli, &tg_cmd_verify, "unexpected argument '%s'", arg);
 		}
@@ -399,6 +587,18 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 			a.env_python = "python3";
 		return run_installed(cli, &a);
 	}
+	if (a.bundle) {
+		if (!a.target)
+			return cli_usage_error(cli, &tg_cmd_verify,
+					       "--bundle needs the signed FILE (or sha256:<hex>)");
+		if (!a.key_path && !a.pol.identity && !a.pol.identity_regex && !a.pol.repository)
+			return cli_usage_error(cli, &tg_cmd_verify,
+					       "say who must have signed: --identity, "
+					       "--identity-regex, --repository or --key");
+		if (!a.key_path && !a.pol.issuer && !a.pol.repository)
+			return cli_usage_error(cli, &tg_cmd_verify, "--issuer is required with --identity");
+		return run_bundle(cli, &a);
+	}
 	return cli_usage_error(cli, &tg_cmd_verify,
 			       "say what to verify: --installed, --bundle, --attestation, "
 			       "--provenance or --hashes");
@@ -407,7 +607,9 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 const struct tg_command tg_cmd_verify = {
 	.name = "verify",
 	.summary = "check installed files against RECORD, Sigstore bundles, PEP 740 attestations",
-	.usage = "verify --installed [--path DIR]... [--env PYTHON] [--strict] [--format FMT]",
+	.usage = "verify --installed [--path DIR]... [--env PYTHON] [--strict] [--format FMT]\n"
+		 "verify --bundle BUNDLE (FILE | sha256:HEX) --identity ID --issuer URL [options]\n"
+		 "verify --bundle BUNDLE (FILE | sha256:HEX) --key PUB.pem [--trusted-root PATH]",
 	.help =
 		"Installed integrity (--installed): every *.dist-info/RECORD in the site\n"
 		"directories is checked: each listed file's hash and size, files listed but\n"
@@ -415,6 +617,13 @@ const struct tg_command tg_cmd_verify = {
 		"RECORD lists (an injected .py, a .pth at the top of the site). Byte-code in\n"
 		"__pycache__ that Python compiles after install is not a problem and is\n"
 		"counted separately.\n"
+		"\n"
+		"Sigstore bundles (--bundle): offline verification of a Sigstore bundle\n"
+		"(v0.1, v0.2, v0.3) for FILE or a known sha256 digest: Fulcio certificate\n"
+		"chain at the signing time, embedded SCT, Rekor entry (body, signed entry\n"
+		"timestamp, inclusion proof, signed checkpoint), RFC 3161 timestamps, the\n"
+		"signature (over the artifact or the DSSE envelope) and the signer identity.\n"
+		"A failure names the check that failed.\n"
 		"\n"
 		"Options:\n"
 		"  --installed      verify installed distributions\n"
@@ -427,9 +636,21 @@ const struct tg_command tg_cmd_verify = {
 		"  --strict         exit 1 on any problem, including distributions without\n"
 		"                   RECORD and files listed without a hash\n"
 		"  --format FMT     table (default) or json\n"
+		"  --bundle FILE    Sigstore bundle (.sigstore.json) to verify\n"
+		"  --identity ID    expected certificate SAN (URI or email), exact\n"
+		"  --identity-regex RE  expected SAN as a POSIX extended regex (searched)\n"
+		"  --issuer URL     expected OIDC issuer, exact\n"
+		"  --repository R   expected source repository (owner/repo)\n"
+		"  --ref REF        expected source ref (refs/heads/main, refs/tags/v1)\n"
+		"  --workflow W     expected workflow file (release.yml or its path)\n"
+		"  --key PEM        verify a managed-key bundle with this public key\n"
+		"  --trusted-root P trusted_root.json (default: the shipped Sigstore\n"
+		"                   production root; also $TOLLGATE_TRUSTED_ROOT)\n"
 		"\n"
-		"Exit status: 0 when nothing was modified, missing or unrecorded (without\n"
-		"--strict, a missing RECORD or a file listed without hash is reported but\n"
-		"does not fail); 1 when something was; 2 usage; 3 unreadable input.\n",
+		"Exit status: --installed: 0 when nothing was modified, missing or\n"
+		"unrecorded (without --strict, a missing RECORD or a file listed without\n"
+		"hash is reported but does not fail), 1 when something was. --bundle: 0\n"
+		"verified, 1 a check failed. Both: 2 usage, 3 unreadable or malformed\n"
+		"input (including a bundle that is not valid JSON or base64).\n",
 	.run = run_verify,
 };
