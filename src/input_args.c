@@ -290,9 +290,19 @@ static int set_inv_meta(struct tg_inventory *inv, const char *origin,
 	return 0;
 }
 
-static bool has_requirement_like_input(const struct cli_inputs *in)
+/* Only inputs with environment markers need the target interpreter; the
+ * query costs a process start, so it is skipped for the others. */
+static bool has_marker_input(const struct cli_inputs *in)
 {
-	return in->n_files > 0;
+	size_t i;
+
+	for (i = 0; i < in->n_files; i++) {
+		const struct tg_input_format *f = in->format ?
+			tg_input_format_find(in->format) : tg_input_detect(in->files[i]);
+		if (!f || (f->eco == TG_ECO_PYPI && strcmp(f->name, "metadata") != 0))
+			return true;
+	}
+	return false;
 }
 
 int cli_inputs_load(struct tg_cli *cli, struct cli_inputs *in,
@@ -308,7 +318,7 @@ int cli_inputs_load(struct tg_cli *cli, struct cli_inputs *in,
 	tg_err_clear(err);
 	/* The default marker target is the python3 this machine runs. */
 	if (!in->python_version_given && in->n_pythons == 0 &&
-	    has_requirement_like_input(in)) {
+	    has_marker_input(in)) {
 		struct tg_err ignored;
 		json_t *q = query_python("python3", &ignored);
 		if (q) {

@@ -226,7 +226,7 @@ int tg_input_parse_bytes(const char *format, const char *data, size_t len,
 	f = format ? tg_input_format_find(format) : tg_input_sniff(origin, data, len);
 	if (!f)
 		return format ? tg_err_set(err, TG_EUSAGE, "unknown input format '%s'", format)
-			      : tg_err_at(err, TG_EUSAGE, origin, 0, 0,
+			      : tg_err_at(err, TG_EINVAL, origin, 0, 0,
 					  "cannot tell the input format from the file name "
 					  "or content; name it with --input-format");
 	if (!out->format && !(out->format = tg_strdup(f->name)))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tollgate/json.h"
+#include "tollgate/pep503.h"
 #include "tollgate/str.h"
 
 /* CycloneDX "SHA-256" / SPDX "SHA256" / "BLAKE2b-256" -> "sha256",
@@ -58,6 +59,16 @@ static int add_from_purl_or_name(const char *purl, const char *name,
 	}
 	if (!pname && !name)
 		return 0; /* nothing to name it by: not a package */
+	/* purls carry the normalised PyPI name; keep the spelling the SBOM
+	 * shows when it is the same project. */
+	if (pname && name && eco == TG_ECO_PYPI) {
+		char *norm = tg_pep503_normalize_dup(name, strlen(name));
+		if (norm && strcmp(norm, pname) == 0) {
+			free(pname);
+			pname = NULL;
+		}
+		free(norm);
+	}
 	*pp = in_add(out, eco, pname ? pname : name, pver ? pver : version,
 		     origin, line, flags, err);
 	if (!*pp)
