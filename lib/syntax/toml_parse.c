@@ -1394,6 +1394,7 @@ int tg_toml_parse_ex(const char *data, size_t len, const char *origin,
 		goto out;
 	}
 	p.doc->root->kind = TG_TBL_ROOT;
+	p.nvalues = 1;
 	p.cur = p.doc->root;
 	rc = parse_document(&p);
 out:
