@@ -7,5 +7,6 @@
 extern const struct tg_command tg_cmd_help;
 extern const struct tg_command tg_cmd_version;
 extern const struct tg_command tg_cmd_verify;
+extern const struct tg_command tg_cmd_inventory;
 
 #endif
