@@ -218,6 +218,22 @@ static int check_identity(X509 *leaf, const struct tg_sigstore_policy *pol,
 	if (pol->issuer && (!res->issuer || strcmp(res->issuer, pol->issuer) != 0))
 		return tg_err_set(err, TG_EVERIFY, "identity: OIDC issuer %s does not match %s",
 				  res->issuer ? res->issuer : "(none)", pol->issuer);
+	if (pol->repository && !pol->issuer && !pol->identity && !pol->identity_regex) {
+		/* A repository alone is only meaningful for a CI identity whose
+		 * issuer vouches for that forge. */
+		const char *uri = res->source_repo_uri ? res->source_repo_uri : res->san;
+		bool gh = res->issuer &&
+			  strcmp(res->issuer, "https://token.actions.githubusercontent.com") == 0 &&
+			  uri && tg_str_starts_with(uri, "https://github.com/");
+		bool gl = res->issuer && strcmp(res->issuer, "https://gitlab.com") == 0 && uri &&
+			  tg_str_starts_with(uri, "https://gitlab.com/");
+
+		if (!gh && !gl)
+			return tg_err_set(err, TG_EVERIFY,
+					  "identity: issuer %s is not GitHub Actions or GitLab CI for "
+					  "the certificate's repository; give --issuer",
+					  res->issuer ? res->issuer : "(none)");
+	}
 	repo = res->source_repo_uri ? repo_from_uri(res->source_repo_uri)
 				    : res->gh_repository ? tg_strdup(res->gh_repository) : NULL;
 	if (!repo && res->san)
