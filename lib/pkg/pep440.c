@@ -510,9 +510,11 @@ int tg_pep440_copy(struct tg_pep440 *dst, const struct tg_pep440 *src,
 	rebase(&dst->pre.digits, src->heap, heap);
 	rebase(&dst->post.digits, src->heap, heap);
 	rebase(&dst->dev.digits, src->heap, heap);
-	if (dst->release_heap)
-		for (i = 0; i < dst->nrelease; i++)
-			rebase(&dst->release_heap[i].digits, src->heap, heap);
+	for (i = 0; i < dst->nrelease; i++) {
+		struct tg_pep440_num *r = dst->release_heap ? &dst->release_heap[i] :
+							      &dst->release_inline[i];
+		rebase(&r->digits, src->heap, heap);
+	}
 	for (i = 0; i < dst->nlocal; i++) {
 		rebase(&dst->local[i].num.digits, src->heap, heap);
 		rebase(&dst->local[i].text, src->heap, heap);
