@@ -6,5 +6,6 @@
 
 extern const struct tg_command tg_cmd_help;
 extern const struct tg_command tg_cmd_version;
+extern const struct tg_command tg_cmd_semver;
 
 #endif
