@@ -811,21 +811,22 @@ void tg_semver_range_release(struct tg_semver_range *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Column (1-based) in the original text of the start of alternative k. */
-static size_t alternative_column(const char *s, size_t n, size_t k)
+/* Column (1-based) in the original text of the next '||' alternative;
+ * *pos walks the original text once. Collapsing whitespace neither makes
+ * nor breaks a "||", so the k-th one there is the k-th one here. */
+static size_t next_alternative_column(const char *s, size_t n, size_t *pos,
+				      bool first)
 {
-	size_t i = 0, seen = 0;
+	size_t i = *pos, sp;
 
-	while (seen < k && i + 1 < n) {
-		if (s[i] == '|' && s[i + 1] == '|') {
-			seen++;
-			i += 2;
-		} else {
+	if (!first) {
+		while (i + 1 < n && !(s[i] == '|' && s[i + 1] == '|'))
 			i++;
-		}
+		i = i + 2 <= n ? i + 2 : n;
 	}
-	while (i < n && tg_sv_space_at(s, n, i))
-		i += tg_sv_space_at(s, n, i);
+	*pos = i;
+	while (i < n && (sp = tg_sv_space_at(s, n, i)) > 0)
+		i += sp;
 	return i + 1;
 }
 
@@ -869,7 +870,7 @@ int tg_semver_range_parse(const char *s, size_t n, unsigned flags,
 {
 	struct ctx c;
 	struct tg_buf raw;
-	size_t a = 0, b = n, i, k, part = 0, nc = 0, ns = 0;
+	size_t a = 0, b = n, i, k, part = 0, nc = 0, ns = 0, orig_pos = 0;
 	size_t dummy_from, dummy_count;
 	bool *keep = NULL;
 	int rc = 0;
@@ -908,7 +909,7 @@ int tg_semver_range_parse(const char *s, size_t n, unsigned flags,
 			pa++;
 		while (pb > pa && raw.data[pb - 1] == ' ')
 			pb--;
-		c.part_col = alternative_column(s, n, part);
+		c.part_col = next_alternative_column(s, n, &orig_pos, part == 0);
 		rc = parse_alternative(&c, raw.data + pa, pb - pa);
 		if (!bar)
 			break;
