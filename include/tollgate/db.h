@@ -88,6 +88,8 @@ struct tg_db_feed {
 	char *last_modified; /* HTTP Last-Modified or NULL */
 	char *fetched;       /* RFC 3339 UTC time of the import */
 	int64_t fetched_epoch; /* same, seconds since 1970 */
+	int64_t checked_epoch; /* last time the source confirmed it current
+				* (an HTTP 304 updates this, not fetched) */
 	char *feed_date;     /* the feed's own date (KEV dateReleased, EPSS
 			      * score_date), or NULL */
 	int64_t records;     /* rows imported */
@@ -104,6 +106,25 @@ struct tg_db_feed_list {
 int tg_db_feeds(struct tg_db *db, struct tg_db_feed_list *out,
 		struct tg_err *err);
 void tg_db_feed_list_release(struct tg_db_feed_list *l);
+
+/* Row counts for `db status` and reports. */
+struct tg_db_stats {
+	int64_t advisories;       /* all OSV advisories */
+	int64_t advisories_pypi;  /* imported from the osv-pypi feed */
+	int64_t advisories_npm;
+	int64_t withdrawn;
+	int64_t malicious;
+	int64_t affected;         /* affected[] entries stored */
+	int64_t alias_groups;
+	int64_t kev;
+	int64_t epss;
+	int64_t names_pypi;
+	int64_t names_npm;
+	int64_t built_epoch;      /* when the file was built */
+	int64_t file_bytes;
+};
+
+int tg_db_stats(struct tg_db *db, struct tg_db_stats *out, struct tg_err *err);
 
 /* 0 when the feed (or every member of a group) has been imported.
  * Otherwise TG_EDB with a message naming the command that fills it:
