@@ -167,6 +167,7 @@ struct collect {
 	size_t n_ranges, n_versions;
 	char first_version[32], last_version[32];
 	char repo[128];
+	char name[64];
 };
 
 static int collect_cb(const struct tg_db_affected *a, void *ctx)
@@ -178,6 +179,7 @@ static int collect_cb(const struct tg_db_affected *a, void *ctx)
 		tg_strlcpy(c->ids[c->n], a->advisory_id, sizeof(c->ids[0]));
 	if (c->n == 0) {
 		c->copy = *a;
+		tg_strlcpy(c->name, a->name, sizeof(c->name));
 		c->n_ranges = a->n_ranges;
 		c->n_versions = a->n_versions;
 		if (a->n_ranges) {
@@ -256,7 +258,7 @@ static void one_advisory_ranges_and_versions(void **state)
 	c.n = -1;
 	assert_int_equal(tg_db_each_affected(db, TG_ECO_PYPI, "ansible", find_one, &c, &err), 0);
 	assert_int_equal(c.n, 1);
-	assert_string_equal(c.copy.name, "ansible");
+	assert_string_equal(c.name, "ansible");
 	assert_int_equal(c.n_ranges, 1);
 	assert_int_equal(c.n_events_first_range, 2);
 	assert_int_equal(c.kinds[0], TG_EVENT_INTRODUCED);
