@@ -12,7 +12,6 @@
 				 "%s input is not supported by this build yet", what); \
 	}
 
-PENDING(in_parse_requirements, "requirements")
 
 
 int tg_input_parse_rootfs(const char *root, const struct tg_input_opts *opts,
