@@ -360,6 +360,7 @@ static int parse_requirement(const char *s, size_t n, struct req_parts *r,
 	/* version specifiers, optionally in parentheses */
 	tg_buf_init(&spec, IN_MAX_VERSION * 4);
 	{
+		size_t spec_start = i;
 		bool paren = i < n && s[i] == '(';
 		if (paren)
 			i++;
@@ -402,7 +403,7 @@ static int parse_requirement(const char *s, size_t n, struct req_parts *r,
 			const char *p = spec.data;
 			while (*p) {
 				if (!strchr("<>=!~", *p)) {
-					*bad_off = i;
+					*bad_off = spec_start;
 					*why = "version specifier clause without an operator "
 					       "(write name==1.0, not name 1.0)";
 					goto spec_done;
