@@ -397,7 +397,7 @@ int tg_sigstore_verify_json(const struct tg_sigstore_root *root, const json_t *j
 	for (i = 0; i < b.n_tlog; i++) {
 		bool tv;
 
-		if ((rc = sg_tlog_verify(root, &b, &b.tlog[i], art->sha256, key, now, &tv, err)))
+		if ((rc = sg_tlog_verify(root, &b, &b.tlog[i], now, &tv, err)))
 			goto out;
 		if (tv)
 			times[n_times++] = (time_t)b.tlog[i].integrated_time;
@@ -443,6 +443,9 @@ int tg_sigstore_verify_json(const struct tg_sigstore_root *root, const json_t *j
 		if ((rc = check_identity(b.leaf, pol, res, err)))
 			goto out;
 	}
+	for (i = 0; i < b.n_tlog; i++)
+		if ((rc = sg_tlog_match_body(&b, &b.tlog[i], art->sha256, key, err)))
+			goto out;
 	if (b.dsse) {
 		res->dsse = true;
 		res->payload_type = tg_strdup(b.payload_type);
