@@ -960,6 +960,10 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 		if (!a.target)
 			return cli_usage_error(cli, &tg_cmd_verify,
 					       "--bundle needs the signed FILE (or sha256:<hex>)");
+		if (a.key_path && (a.pol.identity || a.pol.identity_regex || a.pol.repository ||
+				   a.pol.issuer || a.pol.workflow || a.pol.ref))
+			return cli_usage_error(cli, &tg_cmd_verify,
+					       "--key verifies a key-signed bundle; it takes no identity options");
 		if (!a.key_path && !a.pol.identity && !a.pol.identity_regex && !a.pol.repository)
 			return cli_usage_error(cli, &tg_cmd_verify,
 					       "say who must have signed: --identity, "

@@ -438,6 +438,13 @@ static int verify_checkpoint(const struct sg_log *log, const struct sg_tlog *e,
 	return 0;
 }
 
+bool sg_tlog_valid_at(const struct tg_sigstore_root *root, const struct sg_tlog *e, time_t t)
+{
+	const struct sg_log *log = find_log(root->tlogs, root->n_tlogs, e->log_id, e->log_id_len);
+
+	return log && sg_in_range(&log->valid, t);
+}
+
 int sg_tlog_verify(const struct tg_sigstore_root *root, const struct sg_bundle *b,
 		   const struct sg_tlog *e, time_t now, bool *time_verified,
 		   struct tg_err *err)
