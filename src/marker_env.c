@@ -46,6 +46,7 @@ void cli_marker_env_release(struct cli_marker_env *e)
 	json_decref(e->owned);
 	free(e->extras);
 	free(e->groups);
+	free(e->custom);
 	cli_marker_env_init(e);
 }
 
@@ -86,11 +87,19 @@ int cli_marker_env_from_json(struct cli_marker_env *e, json_t *obj,
 	json_incref(obj);
 	json_decref(e->owned);
 	e->owned = obj;
+	free(e->custom);
+	e->custom = calloc(2 * json_object_size(obj) + 1, sizeof(*e->custom));
+	if (!e->custom)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	e->env.n_custom = 0;
 	json_object_foreach(obj, key, v) {
 		enum tg_marker_var var;
 
-		if (!tg_marker_var_lookup(key, strlen(key), &var))
+		if (!tg_marker_var_lookup(key, strlen(key), &var)) {
+			if (json_is_string(v))
+				e->custom[e->env.n_custom++] = key;
 			continue;
+		}
 		if (var == TG_MV_EXTRAS) {
 			if ((rc = set_list(v, &e->extras, &e->env.extras, &e->env.n_extras,
 					   &e->env.has_extras, key, err)))
@@ -107,6 +116,17 @@ int cli_marker_env_from_json(struct cli_marker_env *e, json_t *obj,
 			return tg_err_set(err, TG_EINVAL, "'%s' must be a string", key);
 		}
 	}
+	/* values follow the names in the same array */
+	{
+		size_t k = 0;
+		json_object_foreach(obj, key, v) {
+			enum tg_marker_var var;
+			if (!tg_marker_var_lookup(key, strlen(key), &var) && json_is_string(v))
+				e->custom[e->env.n_custom + k++] = json_string_value(v);
+		}
+	}
+	e->env.custom_names = e->custom;
+	e->env.custom_values = e->custom + e->env.n_custom;
 	return 0;
 }
 

@@ -17,6 +17,7 @@ struct cli_marker_env {
 	json_t *owned;          /* holds the strings env points to */
 	const char **extras;    /* heap arrays behind env.extras / env.groups */
 	const char **groups;
+	const char **custom;    /* names then values, 2 * n_custom entries */
 };
 
 void cli_marker_env_init(struct cli_marker_env *e);
@@ -31,7 +32,7 @@ int cli_marker_env_from_python(struct cli_marker_env *e, const char *python,
 
 /* From a JSON object {"python_version": "3.11", ..., "extra": "x" or
  * null, "extras": [...], "dependency_groups": [...]}; NULL leaves
- * everything undefined. Keys that are not marker variables are ignored.
+ * everything undefined. Other string keys become custom keys.
  * Errors: TG_EINVAL for a value of the wrong type. */
 int cli_marker_env_from_json(struct cli_marker_env *e, json_t *obj,
 			     struct tg_err *err);

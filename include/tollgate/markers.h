@@ -124,6 +124,11 @@ struct tg_marker_env {
 	const char *const *groups;
 	size_t n_groups;
 	bool has_groups;
+	/* Further string keys: a comparison of two literals looks its right
+	 * side up as a key (packaging's behaviour), here or in values[]. */
+	const char *const *custom_names;
+	const char *const *custom_values;
+	size_t n_custom;
 	char store[192]; /* backing for values built by tg_marker_env_target */
 };
 

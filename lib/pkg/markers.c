@@ -207,8 +207,9 @@ static int parse_operand(struct mp *p, struct tg_marker_operand *o)
 		tg_buf_release(&val);
 		if (rc != TG_EPARSE)
 			return rc;
+		(void)bad; /* packaging points past the whole literal */
 		snprintf(why, sizeof(why), "%s", p->err->msg);
-		return fail_at(p, bad, TG_EPARSE, "%s", why);
+		return fail_at(p, e, TG_EPARSE, "%s", why);
 	}
 	o->is_var = false;
 	o->text = tg_buf_detach(&val, &o->len);

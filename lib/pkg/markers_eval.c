@@ -85,7 +85,6 @@ struct ev {
 	const struct tg_marker *m;
 	const struct tg_marker_env *env;
 	struct tg_err *err;
-	struct tg_buf scratch; /* normalised or repaired values live here */
 };
 
 static int lookup(struct ev *e, enum tg_marker_var v, struct value *out)
@@ -116,13 +115,11 @@ static int lookup(struct ev *e, enum tg_marker_var v, struct value *out)
 	return 0;
 }
 
-/* Owned copy in scratch space that stays valid for this comparison. */
-static int scratch_value(struct ev *e, struct tg_buf *b, struct value *v)
+/* Point v at a rewritten value held in b. */
+static void scratch_value(struct tg_buf *b, struct value *v)
 {
 	v->s = b->data;
 	v->n = b->len;
-	(void)e;
-	return 0;
 }
 
 static bool contains_bytes(const char *hay, size_t hn, const char *needle, size_t nn)
@@ -214,13 +211,26 @@ static int compare(struct ev *e, const struct tg_marker_node *nd, bool *result)
 			key = nd->rhs.var;
 		} else if (!tg_marker_var_lookup(nd->rhs.text, nd->rhs.len, &key)) {
 			/* two literals: the right one names the environment key */
-			rc = tg_err_set(e->err, TG_EINVAL,
-					"marker compares two strings; '%.*s' is no environment "
-					"variable", (int)(nd->rhs.len > 60 ? 60 : nd->rhs.len),
-					nd->rhs.text);
-			goto out;
+			memset(&r, 0, sizeof(r));
+			for (i = 0; i < e->env->n_custom; i++) {
+				if (same(e->env->custom_names[i], strlen(e->env->custom_names[i]),
+					 nd->rhs.text, nd->rhs.len)) {
+					r.s = e->env->custom_values[i];
+					r.n = strlen(r.s);
+					break;
+				}
+			}
+			if (!r.s) {
+				rc = tg_err_set(e->err, TG_EINVAL,
+						"marker compares two strings and '%.*s' is no "
+						"variable of this environment",
+						(int)(nd->rhs.len > 60 ? 60 : nd->rhs.len),
+						nd->rhs.text);
+				goto out;
+			}
+			key = TG_MV_COUNT; /* a plain string key */
 		}
-		if ((rc = lookup(e, key, &r)))
+		if (key != TG_MV_COUNT && (rc = lookup(e, key, &r)))
 			goto out;
 	}
 
@@ -231,7 +241,7 @@ static int compare(struct ev *e, const struct tg_marker_node *nd, bool *result)
 		struct tg_buf *b = nd->lhs.is_var ? &lb : &rb;
 		if ((rc = tg_marker_normalize_extra(envside->s, envside->n, b, e->err)))
 			goto out;
-		scratch_value(e, b, nd->lhs.is_var ? &l : &r);
+		scratch_value(b, nd->lhs.is_var ? &l : &r);
 	} else if (key == TG_MV_PYTHON_FULL_VERSION) {
 		struct value *envside = nd->lhs.is_var ? &l : &r;
 		struct tg_buf *b = nd->lhs.is_var ? &lb : &rb;
@@ -241,13 +251,13 @@ static int compare(struct ev *e, const struct tg_marker_node *nd, bool *result)
 				rc = tg_buf_adds(b, "local", e->err);
 			if (rc)
 				goto out;
-			scratch_value(e, b, envside);
+			scratch_value(b, envside);
 		}
 	} else if (is_set_var(key)) {
 		/* names on both sides compare normalised */
 		if ((rc = tg_marker_normalize_extra(l.s, l.n, &lb, e->err)))
 			goto out;
-		scratch_value(e, &lb, &l);
+		scratch_value(&lb, &l);
 	}
 
 	if (is_version_var(key) && !r.is_set) {

@@ -129,10 +129,10 @@ static int parse_versions(struct rp *p, struct tg_buf *spec)
 		p->pos = e;
 		if (p->n - e >= 2 && p->s[e] == '.' && p->s[e + 1] == '*') {
 			if (p->s[start] == '=' || p->s[start] == '!')
-				return fail_at(p, e, TG_EPARSE,
+				return fail_at(p, e + 1, TG_EPARSE,
 					       "'.*' cannot follow a pre-, post-, dev-release "
 					       "or local version");
-			return fail_at(p, e, TG_EPARSE,
+			return fail_at(p, e + 1, TG_EPARSE,
 				       "'.*' is only allowed with == and !=");
 		}
 		if (e + 1 < p->n && p->s[e] == '+' &&
