@@ -7,6 +7,7 @@
 const struct tg_command *const tg_commands[] = {
 	&tg_cmd_help,
 	&tg_cmd_version,
+	&tg_cmd_vet,
 	&tg_cmd_verify,
 	NULL
 };

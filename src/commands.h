@@ -6,6 +6,7 @@
 
 extern const struct tg_command tg_cmd_help;
 extern const struct tg_command tg_cmd_version;
+extern const struct tg_command tg_cmd_vet;
 extern const struct tg_command tg_cmd_verify;
 
 #endif
