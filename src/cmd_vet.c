@@ -335,7 +335,7 @@ static void print_table_result(struct tg_cli *cli, const struct tg_vet_result *r
 			snprintf(where, sizeof(where), "%s:%lu: ", x->path, x->line);
 		else if (x->path)
 			snprintf(where, sizeof(where), "%s: ", x->path);
-		printf("       %s%-5s%s %-22s %s%s\n", cli_c(cli, level_color(x->level)),
+		printf("       %s%-5s%s %-26s %s%s\n", cli_c(cli, level_color(x->level)),
 		       tg_vet_level_name(x->level), cli_c(cli, CLI_RESET), x->rule, where,
 		       x->message);
 		if (x->excerpt)

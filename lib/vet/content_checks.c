@@ -305,15 +305,17 @@ int vet_check_npm(struct vet_pkg *p, const struct tg_vet_rules *rules,
 	if (name && version && (rc = check_npm_filename(p, m, name, version, res, err)))
 		goto out;
 	{
-		const char *repo = NULL;
+		const char *repo = NULL, *dir = NULL;
 		v = json_object_get(root, "repository");
-		if (json_is_string(v))
+		if (json_is_string(v)) {
 			repo = json_string_value(v);
-		else if (json_is_object(v))
+		} else if (json_is_object(v)) {
 			repo = tg_json_str(v, "url");
+			dir = tg_json_str(v, "directory");
+		}
 		if (repo && name &&
-		    (rc = vet_check_repo_url(p, name, repo, m, line_of_key(m, "repository"),
-					     res, err)))
+		    (rc = vet_check_repo_url(p, name, repo, dir && *dir, m,
+					     line_of_key(m, "repository"), res, err)))
 			goto out;
 	}
 out:

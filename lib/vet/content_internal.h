@@ -137,8 +137,9 @@ int vet_check_record(struct vet_pkg *p, struct tg_vet_result *res,
 /* Report a repository or homepage URL that does not resemble the package
  * name (rule homepage-mismatch) and remember the first one in res. */
 int vet_check_repo_url(struct vet_pkg *p, const char *name, const char *url,
-		       const struct vet_member *where, unsigned long line,
-		       struct tg_vet_result *res, struct tg_err *err);
+		       bool monorepo, const struct vet_member *where,
+		       unsigned long line, struct tg_vet_result *res,
+		       struct tg_err *err);
 
 /* Python core-metadata header value (METADATA, PKG-INFO): first field
  * `key` (case-insensitive), heap string or NULL. */

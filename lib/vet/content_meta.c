@@ -139,7 +139,7 @@ static int check_urls(struct vet_pkg *p, const struct vet_member *m,
 				memcpy(val, v, vn);
 				val[vn] = '\0';
 				if (tg_vet_repo_parse(val, &r))
-					return vet_check_repo_url(p, name, val, m, line, res,
+					return vet_check_repo_url(p, name, val, false, m, line, res,
 								  err);
 			}
 		}
@@ -150,8 +150,9 @@ static int check_urls(struct vet_pkg *p, const struct vet_member *m,
 }
 
 int vet_check_repo_url(struct vet_pkg *p, const char *name, const char *url,
-		       const struct vet_member *where, unsigned long line,
-		       struct tg_vet_result *res, struct tg_err *err)
+		       bool monorepo, const struct vet_member *where,
+		       unsigned long line, struct tg_vet_result *res,
+		       struct tg_err *err)
 {
 	struct tg_vet_repo r;
 	char msg[600];
@@ -165,14 +166,17 @@ int vet_check_repo_url(struct vet_pkg *p, const char *name, const char *url,
 	if (tg_vet_repo_resembles(name, &r))
 		return 0;
 	{
+		/* A package built from a sub-directory of a larger repository
+		 * (npm's repository.directory) is expected to differ. */
 		struct tg_vet_reason x = { .rule = "homepage-mismatch",
-					   .level = TG_VET_WARN,
+					   .level = monorepo ? TG_VET_INFO : TG_VET_WARN,
 					   .path = where ? where->path : NULL,
 					   .line = line, .excerpt = (char *)url };
 		snprintf(msg, sizeof(msg), "the package is named %s but its metadata "
 			 "points at %s/%s/%s, which does not look related "
-			 "(a squat often borrows a famous project's page)",
-			 name, r.host, r.owner, r.name);
+			 "(a squat often borrows a famous project's page)%s",
+			 name, r.host, r.owner, r.name,
+			 monorepo ? "; it names a sub-directory, as monorepo packages do" : "");
 		x.message = msg;
 		return tg_vet_result_add(res, &x, err);
 	}
@@ -349,7 +353,8 @@ out:
 int vet_check_python_meta(struct vet_pkg *p, struct tg_vet_result *res,
 			  struct tg_err *err)
 {
-	if (p->eco != TG_ECO_PYPI)
+	/* After a cap stopped the walk, absent files prove nothing. */
+	if (p->eco != TG_ECO_PYPI || p->stopped)
 		return 0;
 	switch (p->kind) {
 	case TG_VET_ART_WHEEL:
