@@ -105,6 +105,7 @@ static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct compile_errs {
 	struct tg_err *err;
+	const char *origin; /* names the source when YARA gives no file */
 	bool failed;
 };
 
@@ -117,8 +118,8 @@ static void compiler_cb(int level, const char *file, int line,
 	if (level != YARA_ERROR_LEVEL_ERROR || ce->failed)
 		return;
 	ce->failed = true;
-	tg_err_at(ce->err, TG_EPARSE, file ? file : "rules", (unsigned long)(line > 0 ? line : 0),
-		  0, "YARA: %s", msg);
+	tg_err_at(ce->err, TG_EPARSE, file ? file : ce->origin ? ce->origin : "rules",
+		  (unsigned long)(line > 0 ? line : 0), 0, "YARA: %s", msg);
 }
 
 static int define_externals(YR_COMPILER *c)
@@ -308,7 +309,7 @@ fail:
 int tg_vet_rules_load_string(const char *source, const char *origin,
 			     struct tg_vet_rules **out, struct tg_err *err)
 {
-	struct compile_errs ce = { .err = err };
+	struct compile_errs ce = { .err = err, .origin = origin };
 	YR_COMPILER *c = NULL;
 	int rc;
 
@@ -318,8 +319,6 @@ int tg_vet_rules_load_string(const char *source, const char *origin,
 	if ((rc = new_compiler(&c, &ce, err)))
 		goto fail;
 	if (yr_compiler_add_string(c, source, NULL) != 0 || ce.failed) {
-		if (ce.failed)
-			tg_err_locate(err, origin, 0, 0);
 		rc = ce.failed ? (int)err->code :
 			tg_err_at(err, TG_EPARSE, origin, 0, 0, "YARA: cannot compile");
 		goto fail;
