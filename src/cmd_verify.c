@@ -13,7 +13,15 @@
 #include "cli.h"
 #include "commands.h"
 #include "tollgate/buf.h"
+#include "tollgate/fs.h"
+#include "tollgate/hash.h"
+#include "tollgate/sigstore.h"
+#include "tollgate/inputs.h"
+#include "tollgate/pep503.h"
 #include "tollgate/str.h"
+#include "tollgate/toml.h"
+#include "tollgate/verify_attest.h"
+#include "tollgate/verify_hashes.h"
 #include "tollgate/verify_record.h"
 
 #define MAX_SITE_DIRS 32
@@ -29,6 +37,21 @@ struct verify_args {
 	enum out_format format;
 	unsigned threads;
 	const char *root;
+	/* Sigstore */
+	const char *bundle;
+	const char *target; /* FILE or sha256:<hex> */
+	const char *trusted_root;
+	const char *key_path;
+	struct tg_sigstore_policy pol;
+	/* PEP 740 */
+	const char *attestation;
+	const char *provenance;
+	const char *digest; /* sha256:<hex> instead of reading DIST */
+	const char *config;
+	/* hash pinning */
+	const char *hashes;
+	const char *artifacts;
+	const char *input_format;
 };
 
 static double now_seconds(void)
@@ -321,6 +344,474 @@ out:
 	return rc;
 }
 
+/* ---- Sigstore bundle ---- */
+
+static int artifact_digest(const char *target, struct tg_sigstore_artifact *art,
+			   struct tg_err *err)
+{
+	unsigned long long size;
+
+	memset(art, 0, sizeof(*art));
+	if (tg_str_starts_with(target, "sha256:")) {
+		if (!tg_sigstore_parse_digest(target, art->sha256))
+			return tg_err_set(err, TG_EUSAGE, "'%s' is not sha256:<64 hex digits>", target);
+		return 0;
+	}
+	return tg_hash_file(target, TG_HASH_SHA256, art->sha256, sizeof(art->sha256), &size,
+			    err);
+}
+
+static void print_time(FILE *f, time_t t)
+{
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fputs(buf, f);
+}
+
+static void sigstore_result_json(json_t *o, const struct tg_sigstore_result *r)
+{
+	struct tm tm;
+	char buf[32];
+
+#define SETS(k, v) \
+	if (v) \
+		json_object_set_new(o, k, json_string(v))
+	SETS("identity", r->san);
+	SETS("issuer", r->issuer);
+	SETS("source_repository_uri", r->source_repo_uri);
+	SETS("source_repository_ref", r->source_repo_ref);
+	SETS("source_repository_digest", r->source_digest);
+	SETS("build_config_uri", r->build_config_uri);
+	SETS("build_signer_uri", r->build_signer_uri);
+	SETS("run_invocation_uri", r->run_uri);
+#undef SETS
+	gmtime_r(&r->signed_at, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(o, "signed_at", json_string(buf));
+	json_object_set_new(o, "tlog_entries", json_integer(r->n_tlog));
+	json_object_set_new(o, "rfc3161_timestamps", json_integer(r->n_timestamps));
+}
+
+static void sigstore_result_table(const struct tg_cli *cli, const struct tg_sigstore_result *r)
+{
+	if (r->san)
+		printf("  identity        %s\n", r->san);
+	if (r->issuer)
+		printf("  issuer          %s\n", r->issuer);
+	if (r->source_repo_uri)
+		printf("  source repo     %s%s%s\n", r->source_repo_uri,
+		       r->source_repo_ref ? " @ " : "", r->source_repo_ref ? r->source_repo_ref : "");
+	if (r->build_config_uri)
+		printf("  build config    %s\n", r->build_config_uri);
+	printf("  signed at       ");
+	print_time(stdout, r->signed_at);
+	printf(" (%u tlog entr%s, %u RFC 3161 timestamp%s)\n", r->n_tlog,
+	       r->n_tlog == 1 ? "y" : "ies", r->n_timestamps, r->n_timestamps == 1 ? "" : "s");
+	(void)cli;
+}
+
+static int load_policy_key(struct verify_args *a, struct tg_buf *keybuf, struct tg_err *err)
+{
+	int rc;
+
+	if (!a->key_path)
+		return 0;
+	if ((rc = tg_read_file(a->key_path, 1 << 16, keybuf, err)))
+		return rc;
+	a->pol.key_pem = keybuf->data;
+	a->pol.key_pem_len = keybuf->len;
+	return 0;
+}
+
+static int run_bundle(struct tg_cli *cli, struct verify_args *a)
+{
+	struct tg_sigstore_root *root = NULL;
+	struct tg_sigstore_artifact art;
+	struct tg_sigstore_result res;
+	struct tg_buf bundle, keybuf;
+	struct tg_err err;
+	int rc;
+
+	tg_err_clear(&err);
+	tg_sigstore_result_init(&res);
+	tg_buf_init(&bundle, TG_SIGSTORE_MAX_BUNDLE);
+	tg_buf_init(&keybuf, 1 << 16);
+	if ((rc = artifact_digest(a->target, &art, &err)) ||
+	    (rc = load_policy_key(a, &keybuf, &err)) ||
+	    (rc = tg_sigstore_root_load_file(a->trusted_root, &root, &err)) ||
+	    (rc = tg_read_file(a->bundle, TG_SIGSTORE_MAX_BUNDLE, &bundle, &err)))
+		goto fail;
+	rc = tg_sigstore_verify(root, bundle.data, bundle.len, a->bundle, &art, &a->pol, &res,
+				&err);
+	if (rc)
+		goto fail;
+	if (a->format == FMT_JSON) {
+		json_t *o = json_object();
+		char *s;
+
+		json_object_set_new(o, "verified", json_true());
+		json_object_set_new(o, "bundle", json_string(a->bundle));
+		json_object_set_new(o, "artifact", json_string(a->target));
+		sigstore_result_json(o, &res);
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+	} else {
+		printf("%sOK%s  %s verified by %s\n", cli_c(cli, CLI_GREEN), cli_c(cli, CLI_RESET),
+		       a->target, a->bundle);
+		sigstore_result_table(cli, &res);
+	}
+	rc = TG_EXIT_OK;
+	goto out;
+fail:
+	if (a->format == FMT_JSON && err.code == TG_EVERIFY) {
+		json_t *o = json_object();
+		char *s;
+
+		json_object_set_new(o, "verified", json_false());
+		json_object_set_new(o, "bundle", json_string(a->bundle));
+		json_object_set_new(o, "artifact", json_string(a->target));
+		json_object_set_new(o, "error", json_string(err.msg));
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+	}
+	rc = cli_fail(cli, &err);
+out:
+	tg_sigstore_result_release(&res);
+	tg_sigstore_root_free(root);
+	tg_buf_release(&bundle);
+	tg_buf_release(&keybuf);
+	return rc;
+}
+
+/* ---- PEP 740 attestations and provenance ---- */
+
+/* Project name of a distribution file name, PEP 503 normalised. */
+static char *dist_project(const char *filename)
+{
+	const char *end;
+
+	if (tg_str_ends_with(filename, ".whl"))
+		end = strchr(filename, '-');
+	else
+		end = strrchr(filename, '-');
+	if (!end)
+		end = filename + strlen(filename);
+	return tg_pep503_normalize_dup(filename, (size_t)(end - filename));
+}
+
+/* Policy from tollgate.toml [[trust]] entries for this project, used when
+ * the command line gives none. doc stays alive while pol points into it. */
+static int trust_from_config(struct verify_args *a, const char *project,
+			     struct tg_toml **doc, struct tg_err *err)
+{
+	const char *path = a->config ? a->config : "tollgate.toml";
+	struct tg_buf b;
+	const struct tg_toml_value *arr;
+	size_t i;
+	int rc;
+
+	*doc = NULL;
+	if (!a->config && access(path, R_OK) != 0)
+		return 0;
+	tg_buf_init(&b, 16 << 20);
+	rc = tg_read_file(path, 16 << 20, &b, err);
+	if (!rc)
+		rc = tg_toml_parse(b.data, b.len, path, doc, err);
+	tg_buf_release(&b);
+	if (rc)
+		return rc;
+	arr = tg_toml_get(tg_toml_root(*doc), "trust");
+	for (i = 0; i < tg_toml_array_len(arr); i++) {
+		const struct tg_toml_value *t = tg_toml_array_at(arr, i);
+		const char *pkg = tg_toml_get_str(t, "package");
+		char *norm;
+		bool match;
+
+		if (!pkg)
+			return tg_toml_err_at(err, TG_EPARSE, *doc, t,
+					      "[[trust]] entry needs package = \"name\"");
+		norm = tg_pep503_normalize_dup(pkg, strlen(pkg));
+		match = norm && project && strcmp(norm, project) == 0;
+		free(norm);
+		if (!match)
+			continue;
+		a->pol.repository = tg_toml_get_str(t, "repository");
+		a->pol.workflow = tg_toml_get_str(t, "workflow");
+		a->pol.identity = tg_toml_get_str(t, "identity");
+		a->pol.issuer = tg_toml_get_str(t, "issuer");
+		a->pol.ref = tg_toml_get_str(t, "ref");
+		if (!a->pol.repository && !a->pol.identity)
+			return tg_toml_err_at(err, TG_EPARSE, *doc, t,
+					      "[[trust]] for %s needs repository or identity", pkg);
+		return 0;
+	}
+	return 0;
+}
+
+static void attest_result_table(const struct tg_cli *cli, const struct tg_attest_result *r,
+				const unsigned char sha[32])
+{
+	char hex[65];
+
+	tg_hex_encode(sha, 32, hex);
+	printf("  subject         %s sha256:%s\n", r->subject_name, hex);
+	if (r->predicate_type)
+		printf("  predicate       %s\n", r->predicate_type);
+	sigstore_result_table(cli, &r->sig);
+	if (r->slsa_builder_id)
+		printf("  SLSA builder    %s\n", r->slsa_builder_id);
+	if (r->slsa_source_repo)
+		printf("  SLSA source     %s%s%s%s%s\n", r->slsa_source_repo,
+		       r->slsa_source_ref ? " @ " : "", r->slsa_source_ref ? r->slsa_source_ref : "",
+		       r->slsa_source_digest ? " " : "",
+		       r->slsa_source_digest ? r->slsa_source_digest : "");
+	if (r->slsa_config_path)
+		printf("  SLSA config     %s\n", r->slsa_config_path);
+	if (r->publisher_kind)
+		printf("  publisher       %s %s %s%s%s\n", r->publisher_kind,
+		       r->publisher_repository ? r->publisher_repository : "",
+		       r->publisher_workflow ? r->publisher_workflow : "",
+		       r->publisher_environment ? " environment " : "",
+		       r->publisher_environment ? r->publisher_environment : "");
+}
+
+static json_t *attest_result_json(const struct tg_attest_result *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "subject", json_string(r->subject_name));
+	if (r->predicate_type)
+		json_object_set_new(o, "predicate_type", json_string(r->predicate_type));
+	sigstore_result_json(o, &r->sig);
+	if (r->slsa_builder_id || r->slsa_source_repo) {
+		json_t *s = json_object();
+
+		if (r->slsa_builder_id)
+			json_object_set_new(s, "builder_id", json_string(r->slsa_builder_id));
+		if (r->slsa_source_repo)
+			json_object_set_new(s, "source_repository", json_string(r->slsa_source_repo));
+		if (r->slsa_source_ref)
+			json_object_set_new(s, "source_ref", json_string(r->slsa_source_ref));
+		if (r->slsa_source_digest)
+			json_object_set_new(s, "source_digest", json_string(r->slsa_source_digest));
+		if (r->slsa_config_path)
+			json_object_set_new(s, "config_path", json_string(r->slsa_config_path));
+		json_object_set_new(o, "slsa", s);
+	}
+	if (r->publisher_kind) {
+		json_t *p = json_object();
+
+		json_object_set_new(p, "kind", json_string(r->publisher_kind));
+		if (r->publisher_repository)
+			json_object_set_new(p, "repository", json_string(r->publisher_repository));
+		if (r->publisher_workflow)
+			json_object_set_new(p, "workflow", json_string(r->publisher_workflow));
+		if (r->publisher_environment)
+			json_object_set_new(p, "environment", json_string(r->publisher_environment));
+		json_object_set_new(o, "publisher", p);
+	}
+	return o;
+}
+
+static int run_attestation(struct tg_cli *cli, struct verify_args *a)
+{
+	struct tg_sigstore_root *root = NULL;
+	struct tg_dist_ref dist;
+	struct tg_attest_result single, *many = NULL;
+	size_t n_many = 0, i;
+	struct tg_buf data;
+	struct tg_err err;
+	struct tg_toml *doc = NULL;
+	const char *file = a->attestation ? a->attestation : a->provenance;
+	const char *base = strrchr(a->target, '/');
+	char *project = NULL;
+	int rc;
+
+	tg_err_clear(&err);
+	tg_attest_result_init(&single);
+	tg_buf_init(&data, TG_ATTEST_MAX_BYTES);
+	memset(&dist, 0, sizeof(dist));
+	dist.filename = base ? base + 1 : a->target;
+	project = dist_project(dist.filename);
+	if (a->digest) {
+		if (!tg_sigstore_parse_digest(a->digest, dist.sha256)) {
+			rc = cli_usage_error(cli, &tg_cmd_verify, "--digest wants sha256:<64 hex>");
+			goto out;
+		}
+	} else {
+		unsigned long long size;
+
+		if ((rc = tg_hash_file(a->target, TG_HASH_SHA256, dist.sha256, 32, &size, &err)))
+			goto fail;
+	}
+	if (!a->pol.identity && !a->pol.identity_regex && !a->pol.repository) {
+		if ((rc = trust_from_config(a, project, &doc, &err)))
+			goto fail;
+		if (!a->pol.identity && !a->pol.repository) {
+			rc = cli_usage_error(cli, &tg_cmd_verify,
+					     "no trust policy for %s: give --repository/--workflow "
+					     "or --identity, or a [[trust]] entry in tollgate.toml",
+					     project ? project : dist.filename);
+			goto out;
+		}
+	}
+	if ((rc = tg_sigstore_root_load_file(a->trusted_root, &root, &err)) ||
+	    (rc = tg_read_file(file, TG_ATTEST_MAX_BYTES, &data, &err)))
+		goto fail;
+	if (a->attestation) {
+		rc = tg_attestation_verify(root, data.data, data.len, file, &dist, &a->pol, &single,
+					   &err);
+		many = &single;
+		n_many = 1;
+	} else {
+		rc = tg_provenance_verify(root, data.data, data.len, file, &dist, &a->pol, &many,
+					  &n_many, &err);
+	}
+	if (rc)
+		goto fail;
+	if (a->format == FMT_JSON) {
+		json_t *o = json_object(), *arr = json_array();
+		char *s;
+
+		json_object_set_new(o, "verified", json_true());
+		json_object_set_new(o, "distribution", json_string(dist.filename));
+		for (i = 0; i < n_many; i++)
+			json_array_append_new(arr, attest_result_json(&many[i]));
+		json_object_set_new(o, "attestations", arr);
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+	} else {
+		for (i = 0; i < n_many; i++) {
+			printf("%sOK%s  %s: %s %zu verified\n", cli_c(cli, CLI_GREEN),
+			       cli_c(cli, CLI_RESET), dist.filename,
+			       a->attestation ? "attestation" : "provenance attestation", i + 1);
+			attest_result_table(cli, &many[i], dist.sha256);
+		}
+	}
+	rc = TG_EXIT_OK;
+	goto out;
+fail:
+	rc = cli_fail(cli, &err);
+out:
+	if (many && many != &single) {
+		for (i = 0; i < n_many; i++)
+			tg_attest_result_release(&many[i]);
+		free(many);
+	}
+	tg_attest_result_release(&single);
+	tg_sigstore_root_free(root);
+	tg_toml_free(doc);
+	tg_buf_release(&data);
+	free(project);
+	return rc;
+}
+
+/* ---- hash pinning ---- */
+
+static bool pin_fails(enum tg_pin_kind k, bool strict)
+{
+	return strict || k == TG_PIN_MISMATCH || k == TG_PIN_UNLISTED_FILE;
+}
+
+static int run_hashes(struct tg_cli *cli, struct verify_args *a)
+{
+	struct tg_inventory inv;
+	struct tg_input_opts opts;
+	struct tg_pin_report rep;
+	struct tg_err err;
+	bool failed = false;
+	size_t i;
+	int rc;
+
+	tg_err_clear(&err);
+	tg_inventory_init(&inv);
+	tg_pin_report_init(&rep);
+	tg_input_opts_init(&opts);
+	opts.evaluate_markers = false; /* every platform's pins count */
+	if ((rc = tg_input_parse_file(a->hashes, a->input_format, &opts, &inv, &err)) ||
+	    (rc = tg_verify_hashes(&inv, a->artifacts, &rep, &err))) {
+		rc = cli_fail(cli, &err);
+		goto out;
+	}
+	for (i = 0; i < rep.n_issues; i++)
+		if (pin_fails(rep.issues[i].kind, a->strict))
+			failed = true;
+	if (a->format == FMT_JSON) {
+		json_t *o = json_object(), *arr = json_array();
+		char *s;
+
+		json_object_set_new(o, "lockfile", json_string(a->hashes));
+		json_object_set_new(o, "format", json_string(inv.format ? inv.format : ""));
+		json_object_set_new(o, "packages", json_integer((json_int_t)rep.n_packages));
+		json_object_set_new(o, "strongly_hashed", json_integer((json_int_t)rep.n_strong));
+		if (a->artifacts) {
+			json_object_set_new(o, "artifacts_checked", json_integer((json_int_t)rep.n_files));
+			json_object_set_new(o, "artifacts_ok", json_integer((json_int_t)rep.n_files_ok));
+		}
+		for (i = 0; i < rep.n_issues; i++) {
+			const struct tg_pin_issue *is = &rep.issues[i];
+			json_t *x = json_object();
+
+			json_object_set_new(x, "kind", json_string(tg_pin_kind_name(is->kind)));
+			json_object_set_new(x, "package", json_string(is->package ? is->package : ""));
+			if (is->version)
+				json_object_set_new(x, "version", json_string(is->version));
+			if (is->origin_path)
+				json_object_set_new(x, "origin", json_string(is->origin_path));
+			if (is->origin_line)
+				json_object_set_new(x, "line", json_integer((json_int_t)is->origin_line));
+			if (is->file)
+				json_object_set_new(x, "file", json_string(is->file));
+			json_object_set_new(x, "detail", json_string(is->detail ? is->detail : ""));
+			json_array_append_new(arr, x);
+		}
+		json_object_set_new(o, "issues", arr);
+		json_object_set_new(o, "ok", json_boolean(!failed));
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+	} else {
+		for (i = 0; i < rep.n_issues; i++) {
+			const struct tg_pin_issue *is = &rep.issues[i];
+			const char *col = pin_fails(is->kind, a->strict) ? CLI_RED : CLI_YELLOW;
+
+			printf("%s%-15s%s %s%s%s", cli_c(cli, col), tg_pin_kind_name(is->kind),
+			       cli_c(cli, CLI_RESET), is->package ? is->package : "",
+			       is->version ? "==" : "", is->version ? is->version : "");
+			if (is->file)
+				printf(" [%s]", is->file);
+			if (is->origin_path && is->origin_line)
+				printf(" (%s:%lu)", is->origin_path, is->origin_line);
+			printf(": %s\n", is->detail ? is->detail : "");
+		}
+		printf("%zu package%s, %zu with a strong hash", rep.n_packages,
+		       rep.n_packages == 1 ? "" : "s", rep.n_strong);
+		if (a->artifacts)
+			printf("; %zu artifact%s checked, %zu match", rep.n_files,
+			       rep.n_files == 1 ? "" : "s", rep.n_files_ok);
+		printf("; %zu issue%s\n", rep.n_issues, rep.n_issues == 1 ? "" : "s");
+	}
+	rc = failed ? TG_EXIT_POLICY : TG_EXIT_OK;
+out:
+	tg_pin_report_release(&rep);
+	tg_inventory_release(&inv);
+	return rc;
+}
+
 /* ---- option parsing ---- */
 
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
@@ -387,6 +878,58 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 			else
 				return cli_usage_error(cli, &tg_cmd_verify,
 						       "unknown format '%s' (table, json)", v);
+		} else if (opt_is(arg, "--bundle")) {
+			if (!(a.bundle = opt_value(argc, argv, &i, "--bundle")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--bundle needs a file");
+		} else if (opt_is(arg, "--identity")) {
+			if (!(a.pol.identity = opt_value(argc, argv, &i, "--identity")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--identity needs a value");
+		} else if (opt_is(arg, "--identity-regex")) {
+			if (!(a.pol.identity_regex = opt_value(argc, argv, &i, "--identity-regex")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--identity-regex needs a value");
+		} else if (opt_is(arg, "--issuer")) {
+			if (!(a.pol.issuer = opt_value(argc, argv, &i, "--issuer")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--issuer needs a URL");
+		} else if (opt_is(arg, "--repository")) {
+			if (!(a.pol.repository = opt_value(argc, argv, &i, "--repository")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--repository needs owner/repo");
+		} else if (opt_is(arg, "--ref")) {
+			if (!(a.pol.ref = opt_value(argc, argv, &i, "--ref")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--ref needs a value");
+		} else if (opt_is(arg, "--workflow")) {
+			if (!(a.pol.workflow = opt_value(argc, argv, &i, "--workflow")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--workflow needs a file name");
+		} else if (opt_is(arg, "--key")) {
+			if (!(a.key_path = opt_value(argc, argv, &i, "--key")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--key needs a PEM file");
+		} else if (opt_is(arg, "--trusted-root")) {
+			if (!(a.trusted_root = opt_value(argc, argv, &i, "--trusted-root")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--trusted-root needs a file");
+		} else if (opt_is(arg, "--attestation")) {
+			if (!(a.attestation = opt_value(argc, argv, &i, "--attestation")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--attestation needs a file");
+		} else if (opt_is(arg, "--provenance")) {
+			if (!(a.provenance = opt_value(argc, argv, &i, "--provenance")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--provenance needs a file");
+		} else if (opt_is(arg, "--digest")) {
+			if (!(a.digest = opt_value(argc, argv, &i, "--digest")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--digest needs sha256:<hex>");
+		} else if (opt_is(arg, "--config")) {
+			if (!(a.config = opt_value(argc, argv, &i, "--config")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--config needs a file");
+		} else if (opt_is(arg, "--hashes")) {
+			if (!(a.hashes = opt_value(argc, argv, &i, "--hashes")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--hashes needs a lockfile");
+		} else if (opt_is(arg, "--input-format")) {
+			if (!(a.input_format = opt_value(argc, argv, &i, "--input-format")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--input-format needs a name");
+		} else if (opt_is(arg, "--artifacts")) {
+			if (!(a.artifacts = opt_value(argc, argv, &i, "--artifacts")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--artifacts needs a directory");
+		} else if (arg[0] == '-' && arg[1]) {
+			return cli_usage_error(cli, &tg_cmd_verify, "unknown option '%s'", arg);
+		} else if (!a.target) {
+			a.target = arg;
 		} else {
 			return cli_usage_error(cli, &tg_cmd_verify, "unexpected argument '%s'", arg);
 		}
@@ -399,6 +942,40 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 			a.env_python = "python3";
 		return run_installed(cli, &a);
 	}
+	if (a.hashes) {
+		if (a.target)
+			return cli_usage_error(cli, &tg_cmd_verify, "unexpected argument '%s'", a.target);
+		return run_hashes(cli, &a);
+	}
+	if (a.artifacts)
+		return cli_usage_error(cli, &tg_cmd_verify, "--artifacts goes with --hashes");
+	if (a.attestation || a.provenance) {
+		if (a.attestation && a.provenance)
+			return cli_usage_error(cli, &tg_cmd_verify,
+					       "--attestation and --provenance are exclusive");
+		if (!a.target)
+			return cli_usage_error(cli, &tg_cmd_verify, "name the distribution file DIST");
+		if (a.key_path)
+			return cli_usage_error(cli, &tg_cmd_verify,
+					       "--key does not apply to attestations");
+		return run_attestation(cli, &a);
+	}
+	if (a.bundle) {
+		if (!a.target)
+			return cli_usage_error(cli, &tg_cmd_verify,
+					       "--bundle needs the signed FILE (or sha256:<hex>)");
+		if (a.key_path && (a.pol.identity || a.pol.identity_regex || a.pol.repository ||
+				   a.pol.issuer || a.pol.workflow || a.pol.ref))
+			return cli_usage_error(cli, &tg_cmd_verify,
+					       "--key verifies a key-signed bundle; it takes no identity options");
+		if (!a.key_path && !a.pol.identity && !a.pol.identity_regex && !a.pol.repository)
+			return cli_usage_error(cli, &tg_cmd_verify,
+					       "say who must have signed: --identity, "
+					       "--identity-regex, --repository or --key");
+		if (!a.key_path && !a.pol.issuer && !a.pol.repository)
+			return cli_usage_error(cli, &tg_cmd_verify, "--issuer is required with --identity");
+		return run_bundle(cli, &a);
+	}
 	return cli_usage_error(cli, &tg_cmd_verify,
 			       "say what to verify: --installed, --bundle, --attestation, "
 			       "--provenance or --hashes");
@@ -407,7 +984,12 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 const struct tg_command tg_cmd_verify = {
 	.name = "verify",
 	.summary = "check installed files against RECORD, Sigstore bundles, PEP 740 attestations",
-	.usage = "verify --installed [--path DIR]... [--env PYTHON] [--strict] [--format FMT]",
+	.usage = "verify --installed [--path DIR]... [--env PYTHON] [--strict] [--format FMT]\n"
+		 "verify --bundle BUNDLE (FILE | sha256:HEX) --identity ID --issuer URL [options]\n"
+		 "verify --bundle BUNDLE (FILE | sha256:HEX) --key PUB.pem [--trusted-root PATH]\n"
+		 "verify --attestation FILE.publish.attestation DIST [policy] [--digest sha256:HEX]\n"
+		 "verify --provenance PROVENANCE.json DIST [policy] [--config tollgate.toml]\n"
+		 "verify --hashes LOCKFILE [--input-format NAME] [--artifacts DIR] [--strict]",
 	.help =
 		"Installed integrity (--installed): every *.dist-info/RECORD in the site\n"
 		"directories is checked: each listed file's hash and size, files listed but\n"
@@ -415,6 +997,29 @@ const struct tg_command tg_cmd_verify = {
 		"RECORD lists (an injected .py, a .pth at the top of the site). Byte-code in\n"
 		"__pycache__ that Python compiles after install is not a problem and is\n"
 		"counted separately.\n"
+		"\n"
+		"Sigstore bundles (--bundle): offline verification of a Sigstore bundle\n"
+		"(v0.1, v0.2, v0.3) for FILE or a known sha256 digest: Fulcio certificate\n"
+		"chain at the signing time, embedded SCT, Rekor entry (body, signed entry\n"
+		"timestamp, inclusion proof, signed checkpoint), RFC 3161 timestamps, the\n"
+		"signature (over the artifact or the DSSE envelope) and the signer identity.\n"
+		"A failure names the check that failed.\n"
+		"\n"
+		"PEP 740 (--attestation, --provenance): the attestation's DSSE signature and\n"
+		"Sigstore material as above, its in-toto subject against DIST (file name\n"
+		"compared after parsing, SHA-256 of the file or of --digest), and the\n"
+		"Trusted Publisher identity against the policy: --repository/--workflow\n"
+		"(GitHub workflow file or GitLab workflow_filepath from the certificate's\n"
+		"Build Config URI), or --identity/--issuer. Without either, the first\n"
+		"[[trust]] entry of tollgate.toml whose package names DIST's project is\n"
+		"used (package, repository, workflow, identity, issuer, ref). For a\n"
+		"provenance object the publisher PyPI recorded must also agree with the\n"
+		"certificate. SLSA provenance predicates are summarised.\n"
+		"\n"
+		"Hash pinning (--hashes): packages of a requirements file or lockfile\n"
+		"without a hash, with only md5/sha1, or without an exact version; with\n"
+		"--artifacts, each downloaded file's SHA-256 against the pins of its\n"
+		"package, files the lockfile does not list, pinned packages with no file.\n"
 		"\n"
 		"Options:\n"
 		"  --installed      verify installed distributions\n"
@@ -427,9 +1032,33 @@ const struct tg_command tg_cmd_verify = {
 		"  --strict         exit 1 on any problem, including distributions without\n"
 		"                   RECORD and files listed without a hash\n"
 		"  --format FMT     table (default) or json\n"
+		"  --bundle FILE    Sigstore bundle (.sigstore.json) to verify\n"
+		"  --identity ID    expected certificate SAN (URI or email), exact\n"
+		"  --identity-regex RE  expected SAN as a POSIX extended regex (searched)\n"
+		"  --issuer URL     expected OIDC issuer, exact\n"
+		"  --repository R   expected source repository (owner/repo)\n"
+		"  --ref REF        expected source ref (refs/heads/main, refs/tags/v1)\n"
+		"  --workflow W     expected workflow file (release.yml or its path)\n"
+		"  --key PEM        verify a managed-key bundle with this public key\n"
+		"  --trusted-root P trusted_root.json (default: the shipped Sigstore\n"
+		"                   production root; also $TOLLGATE_TRUSTED_ROOT)\n"
+		"  --attestation F  PEP 740 attestation to verify for DIST\n"
+		"  --provenance F   PyPI provenance object to verify for DIST\n"
+		"  --digest sha256:HEX  DIST's digest; DIST is then only a file name\n"
+		"  --config FILE    tollgate.toml with [[trust]] policies (default:\n"
+		"                   ./tollgate.toml when present)\n"
+		"  --hashes FILE    requirements file or lockfile to check for hash pins\n"
+		"  --artifacts DIR  downloaded distributions to check against the pins\n"
+		"  --input-format NAME  lockfile format when the file name does not tell\n"
 		"\n"
-		"Exit status: 0 when nothing was modified, missing or unrecorded (without\n"
-		"--strict, a missing RECORD or a file listed without hash is reported but\n"
-		"does not fail); 1 when something was; 2 usage; 3 unreadable input.\n",
+		"Exit status: --installed: 0 when nothing was modified, missing or\n"
+		"unrecorded (without --strict, a missing RECORD or a file listed without\n"
+		"hash is reported but does not fail), 1 when something was. --bundle: 0\n"
+		"verified, 1 a check failed (also for --attestation and --provenance).\n"
+		"--hashes: 1 when an artifact's hash is not pinned or an artifact is not in\n"
+		"the lockfile; with --strict also for unhashed, weak-only or unpinned\n"
+		"packages and pinned packages without an artifact.\n"
+		"All: 2 usage, 3 unreadable or malformed\n"
+		"input (including a bundle that is not valid JSON or base64).\n",
 	.run = run_verify,
 };

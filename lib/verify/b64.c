@@ -28,33 +28,47 @@ static int b64_value(char c, enum tg_b64_alphabet alpha)
 int tg_b64_decode(const char *s, size_t n, enum tg_b64_alphabet alpha,
 		  struct tg_buf *out, struct tg_err *err)
 {
-	size_t i, pad = 0, data;
+	size_t i, pad = 0, data = 0, total = 0;
 	unsigned acc = 0;
 	int bits = 0;
 
-	while (pad < 2 && n > pad && s[n - 1 - pad] == '=')
-		pad++;
-	data = n - pad;
-	if (pad && n % 4 != 0)
-		return tg_err_set(err, TG_EPARSE, "base64: bad padding");
-	if (data % 4 == 1)
-		return tg_err_set(err, TG_EPARSE, "base64: impossible length %zu", n);
-	for (i = 0; i < data; i++) {
-		int v = b64_value(s[i], alpha);
+	/* Line breaks are skipped in the standard alphabet: bundles made with
+	 * `base64` (76-column lines) are accepted by protobuf JSON decoders. */
+	for (i = 0; i < n; i++) {
+		char c = s[i];
 
-		if (v < 0)
-			return tg_err_set(err, TG_EPARSE,
-					  "base64: invalid character at offset %zu", i);
-		acc = (acc << 6) | (unsigned)v;
+		if (alpha == TG_B64_STD && (c == '\n' || c == '\r'))
+			continue;
+		total++;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		if (pad)
+			return tg_err_set(err, TG_EPARSE, "base64: data after padding");
+		{
+			int v = b64_value(c, alpha);
+
+			if (v < 0)
+				return tg_err_set(err, TG_EPARSE,
+						  "base64: invalid character at offset %zu", i);
+			acc = (acc << 6) | (unsigned)v;
+		}
+		data++;
 		bits += 6;
 		if (bits >= 8) {
-			bits -= 8;
-			int rc = tg_buf_addc(out, (char)((acc >> bits) & 0xff), err);
+			int rc;
 
+			bits -= 8;
+			rc = tg_buf_addc(out, (char)((acc >> bits) & 0xff), err);
 			if (rc)
 				return rc;
 		}
 	}
+	if (pad > 2 || (pad && total % 4 != 0))
+		return tg_err_set(err, TG_EPARSE, "base64: bad padding");
+	if (data % 4 == 1)
+		return tg_err_set(err, TG_EPARSE, "base64: impossible length %zu", n);
 	/* Leftover bits must be zero: a canonical encoding has no junk there. */
 	if (bits && (acc & ((1u << bits) - 1)))
 		return tg_err_set(err, TG_EPARSE, "base64: non-canonical trailing bits");
