@@ -36,6 +36,7 @@ struct ev {
 	char *data;     /* EV_FILE: metadata bytes */
 	size_t len;
 	size_t rank;    /* position of its layer in the manifest */
+	bool in_view;   /* a manifest may list one layer twice */
 };
 
 struct member {
@@ -483,15 +484,20 @@ static int build_view(struct img *im, const size_t *order, size_t n_order,
 				wh[n_wh++] = im->evs[i].path;
 		if (n_wh) {
 			qsort(wh, n_wh, sizeof(*wh), str_cmp);
-			for (i = j = 0; i < n_view; i++)
+			for (i = j = 0; i < n_view; i++) {
 				if (!hidden_by(view[i]->path, wh, n_wh))
 					view[j++] = view[i];
+				else
+					view[i]->in_view = false;
+			}
 			n_view = j;
 		}
 		for (i = 0; i < im->n_evs; i++) {
 			if (im->evs[i].member == m && im->evs[i].kind == EV_FILE) {
 				im->evs[i].rank = li;
-				view[n_view++] = &im->evs[i];
+				if (!im->evs[i].in_view)
+					view[n_view++] = &im->evs[i];
+				im->evs[i].in_view = true;
 			}
 		}
 	}
