@@ -11,6 +11,7 @@ const struct tg_command *const tg_commands[] = {
 	&tg_cmd_verify,
 	&tg_cmd_inventory,
 	&tg_cmd_semver,
+	&tg_cmd_pep508,
 	&tg_cmd_pep440,
 	NULL
 };
