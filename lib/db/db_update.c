@@ -425,7 +425,7 @@ static int copy_feed(struct run *r, enum tg_feed_id f, struct tg_err *err)
 	case KIND_OSV: {
 		static const char *const by_adv[] = { "aliases", "related",
 						      "severities", "refs", "affected" };
-		static const char *const by_aff[] = { "ranges", "events", "versions" };
+		static const char *const by_aff[] = { "ranges", "events" };
 		size_t i;
 
 		rc = exec_fmt(r, err,
@@ -436,7 +436,7 @@ static int copy_feed(struct run *r, enum tg_feed_id f, struct tg_err *err)
 				      "INSERT INTO main.%s SELECT * FROM old.%s WHERE adv IN"
 				      " (SELECT adv FROM old.advisories WHERE feed = %Q)",
 				      by_adv[i], by_adv[i], name);
-		for (i = 0; !rc && i < 3; i++)
+		for (i = 0; !rc && i < 2; i++)
 			rc = exec_fmt(r, err,
 				      "INSERT INTO main.%s SELECT * FROM old.%s WHERE aff IN"
 				      " (SELECT aff FROM old.affected WHERE adv IN"
@@ -638,7 +638,7 @@ static int build(struct run *r, struct tg_err *err)
 	if ((rc = tg_db_exec(r->sql, r->tmp,
 			     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 			     "PRAGMA locking_mode=EXCLUSIVE; PRAGMA temp_store=MEMORY;"
-			     "PRAGMA cache_size=-32768; PRAGMA foreign_keys=OFF;", err)) ||
+			     "PRAGMA cache_size=-8192; PRAGMA foreign_keys=OFF;", err)) ||
 	    (rc = tg_db_exec(r->sql, r->tmp, tg_db_schema_sql, err)))
 		return rc;
 	if ((rc = tg_db_exec(r->sql, r->tmp, "BEGIN", err)))

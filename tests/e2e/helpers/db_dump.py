@@ -22,10 +22,9 @@ def dump(path, out):
         "severities": "SELECT adv, seq, type, score FROM severities",
         "refs": "SELECT adv, seq, type, url FROM refs",
         "affected": "SELECT adv, seq, ecosystem, name, norm_name, purl,"
-                    " database_specific, ecosystem_specific FROM affected",
+                    " database_specific, ecosystem_specific, versions FROM affected",
         "ranges": "SELECT aff, seq, type, repo FROM ranges",
         "events": "SELECT aff, range_seq, seq, kind, version FROM events",
-        "versions": "SELECT aff, seq, version FROM versions",
     }
     for name, sql in tables.items():
         rows = []
@@ -33,7 +32,7 @@ def dump(path, out):
             r = list(r)
             if name in ("aliases", "related", "severities", "refs", "affected"):
                 r[0] = adv[r[0]]
-            elif name in ("ranges", "events", "versions"):
+            elif name in ("ranges", "events"):
                 r[0] = aff[r[0]]
             rows.append(repr(r))
         rows.sort()
