@@ -184,7 +184,26 @@ static int eval_value(const struct script *sc, const char *s, size_t n,
 	return rc;
 }
 
-/* Record `$name = 'literal'` assignments at the start of a line. */
+/* A variable assigned anything else than a literal is no longer known. */
+static void forget_var(struct script *sc, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n_vars; i++) {
+		if (strlen(sc->vars[i].name) == n &&
+		    tg_ascii_ncasecmp(sc->vars[i].name, name, n) == 0) {
+			free(sc->vars[i].name);
+			free(sc->vars[i].value);
+			sc->vars[i] = sc->vars[--sc->n_vars];
+			return;
+		}
+	}
+}
+
+/* Record `$name = 'literal'` assignments at the start of a line; a later
+ * assignment of anything else forgets the value (the script is read top
+ * to bottom once, so a value used before a reassignment is still read
+ * with the last literal: good enough for the download facts). */
 static int collect_vars(struct script *sc)
 {
 	size_t pos = 0;
@@ -211,6 +230,7 @@ static int collect_vars(struct script *sc)
 		i++;
 		while (i < n && (l[i] == ' ' || l[i] == '\t'))
 			i++;
+		forget_var(sc, l + nb, ne - nb);
 		if (i < n && (l[i] == '\'' || l[i] == '"')) {
 			size_t end = skip_quoted(l, n, i);
 			struct value v;
@@ -224,21 +244,12 @@ static int collect_vars(struct script *sc)
 				break;
 			if (!v.dynamic && v.text) {
 				char *name = tg_strndup(l + nb, ne - nb);
-				size_t j;
 
 				if (!name) {
 					value_release(&v);
 					return tg_err_set(sc->err, TG_ENOMEM, "out of memory");
 				}
-				for (j = 0; j < sc->n_vars; j++)
-					if (tg_ascii_casecmp(sc->vars[j].name, name) == 0)
-						break;
-				if (j < sc->n_vars) {
-					free(sc->vars[j].value);
-					free(name);
-					sc->vars[j].value = v.text;
-					v.text = NULL;
-				} else if (sc->n_vars < SCRIPT_MAX_VARS) {
+				if (sc->n_vars < SCRIPT_MAX_VARS) {
 					sc->vars[sc->n_vars].name = name;
 					sc->vars[sc->n_vars].value = v.text;
 					sc->n_vars++;
