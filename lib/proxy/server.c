@@ -521,13 +521,22 @@ static enum MHD_Result send_text(struct MHD_Connection *c, struct req *rq,
 
 struct render_ctx {
 	const char *norm;
+	const struct tg_simple_file *base;    /* the rendered files array */
+	const struct file_block *const *blocks; /* parallel to it */
 };
 
 static char *file_url(const struct tg_simple_file *f, void *vctx)
 {
 	struct render_ctx *ctx = vctx;
+	const struct file_block *fb = ctx->blocks ? ctx->blocks[f - ctx->base] : NULL;
 
-	/* Relative to /simple/<name>/: a front proxy may mount us anywhere. */
+	/* Relative to /simple/<name>/: a front proxy may mount us anywhere.
+	 * A blocked file's link names the rule in its query: pip prints the
+	 * URL of a failed download, so the reason reaches the user whatever
+	 * the pip version (pip shows yank reasons only after resolving). */
+	if (fb && fb->blocked)
+		return tg_asprintf("../../files/%s/%s?blocked=%s%s%s", ctx->norm, f->filename,
+				   fb->rule, fb->id ? "," : "", fb->id ? fb->id : "");
 	return tg_asprintf("../../files/%s/%s", ctx->norm, f->filename);
 }
 
@@ -602,7 +611,8 @@ static int render_view(struct view *v, const struct snapshot *s,
 {
 	const struct tg_simple_project *src = &v->page->proj;
 	struct tg_simple_project copy;
-	struct render_ctx rctx = { v->page->norm };
+	struct render_ctx rctx = { v->page->norm, NULL, NULL };
+	const struct file_block **blocks = NULL;
 	struct tg_buf html, json;
 	char **reasons = NULL;
 	size_t i, j, n = 0;
@@ -615,8 +625,9 @@ static int render_view(struct view *v, const struct snapshot *s,
 	copy.name = src->name ? src->name : v->page->norm;
 	copy.files = calloc(src->n_files ? src->n_files : 1, sizeof(*copy.files));
 	reasons = calloc(src->n_files ? src->n_files : 1, sizeof(char *));
+	blocks = calloc(src->n_files ? src->n_files : 1, sizeof(*blocks));
 	copy.versions = calloc(src->n_versions ? src->n_versions : 1, sizeof(char *));
-	if (!copy.files || !reasons || !copy.versions) {
+	if (!copy.files || !reasons || !copy.versions || !blocks) {
 		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -627,10 +638,11 @@ static int render_view(struct view *v, const struct snapshot *s,
 
 		if (fb->blocked && (!yank || strcmp(fb->rule, "bad-name") == 0))
 			continue;
+		blocks[copy.n_files] = fb;
 		f = &copy.files[copy.n_files++];
 		*f = src->files[i]; /* shallow: strings stay owned by the page */
-		if (f->core_metadata && !metadata_pin(f, &mhex))
-			f->core_metadata = false; /* unverifiable: not offered */
+		if (f->core_metadata && (fb->blocked || !metadata_pin(f, &mhex)))
+			f->core_metadata = false; /* unverifiable or refused: not offered */
 		if (fb->blocked) {
 			reasons[n] = tg_asprintf("blocked by tollgate policy (%s%s%s): %s",
 						 fb->rule, fb->id ? " " : "",
@@ -661,6 +673,8 @@ static int render_view(struct view *v, const struct snapshot *s,
 		copy.versions[copy.n_versions++] = src->versions[i];
 	}
 	copy.api_version = src->api_version;
+	rctx.base = copy.files;
+	rctx.blocks = blocks;
 	if ((rc = tg_simple_render_html(&copy, file_url, &rctx, &html, err)) ||
 	    (rc = tg_simple_render_json(&copy, file_url, &rctx, &json, err)))
 		goto out;
@@ -704,6 +718,7 @@ out:
 	for (i = 0; i < n; i++)
 		free(reasons[i]);
 	free(reasons);
+	free(blocks);
 	free(copy.files);
 	free(copy.versions);
 	tg_buf_release(&html);
