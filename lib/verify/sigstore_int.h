@@ -117,6 +117,8 @@ bool sg_json_int64(const json_t *v, int64_t *out);
 int sg_tlog_verify(const struct tg_sigstore_root *root, const struct sg_bundle *b,
 		   const struct sg_tlog *e, time_t now, bool *time_verified,
 		   struct tg_err *err);
+/* Was the entry's log key valid at t (for entries timed by a TSA)? */
+bool sg_tlog_valid_at(const struct tg_sigstore_root *root, const struct sg_tlog *e, time_t t);
 /* The entry's body describes this bundle's signature, key and artifact. */
 int sg_tlog_match_body(const struct sg_bundle *b, const struct sg_tlog *e,
 		       const unsigned char art_digest[32], EVP_PKEY *signer_key,

@@ -417,6 +417,21 @@ int tg_sigstore_verify_json(const struct tg_sigstore_root *root, const json_t *j
 				"or an RFC 3161 timestamp)");
 		goto out;
 	}
+	/* An entry without its own verified time (Rekor v2) must come from a
+	 * log key that was valid when the timestamp authority saw the
+	 * signature. */
+	for (i = 0; i < b.n_tlog; i++) {
+		size_t k;
+
+		if (b.tlog[i].set.len && b.tlog[i].integrated_time > 0)
+			continue;
+		for (k = 0; k < n_times; k++)
+			if (!sg_tlog_valid_at(root, &b.tlog[i], times[k])) {
+				rc = tg_err_set(err, TG_EVERIFY,
+						"tlog: the log key was not valid at the timestamped time");
+				goto out;
+			}
+	}
 	res->signed_at = times[0];
 	for (i = 1; i < n_times; i++)
 		if (times[i] < res->signed_at)
