@@ -8,6 +8,7 @@ const struct tg_command *const tg_commands[] = {
 	&tg_cmd_db,
 	&tg_cmd_help,
 	&tg_cmd_version,
+	&tg_cmd_vet,
 	&tg_cmd_verify,
 	&tg_cmd_inventory,
 	&tg_cmd_semver,

@@ -7,6 +7,7 @@
 extern const struct tg_command tg_cmd_db;
 extern const struct tg_command tg_cmd_help;
 extern const struct tg_command tg_cmd_version;
+extern const struct tg_command tg_cmd_vet;
 extern const struct tg_command tg_cmd_verify;
 extern const struct tg_command tg_cmd_inventory;
 extern const struct tg_command tg_cmd_semver;
