@@ -49,6 +49,7 @@ struct check {
 	size_t len;
 	long idx;              /* entry of the name, -1 when unknown */
 	bool exists, popular;
+	bool placeholder;      /* npm security placeholder: judged as unknown */
 	struct tg_vet_result *out;
 	/* Popular names already reported, so one look-alike is one reason. */
 	uint32_t reported[8];
@@ -305,8 +306,9 @@ static int check_typosquat(struct check *c, struct tg_err *err)
 			vn_explain(&n->t, c->lower, c->len, pl, strlen(pl), how, sizeof(how));
 		popularity(n, e, pop_desc, sizeof(pop_desc));
 		snprintf(msg, sizeof(msg), "%s %slooks like a typo of %s (%s): %s (weighted "
-			 "edit distance %.2f)", c->raw, c->exists ? "" : "is not published and ",
-			 pop_name(n, best), pop_desc, how, best_cost / 4.0);
+			 "edit distance %.2f)", c->raw, c->placeholder ? "(removed by npm) " :
+			 c->exists ? "" : "is not published and ", pop_name(n, best), pop_desc,
+			 how, best_cost / 4.0);
 		mark(c, best);
 		return add(c, "typosquat", strong ? TG_VET_BLOCK : TG_VET_WARN,
 			   pop_name(n, best), msg, err);
@@ -557,10 +559,24 @@ int tg_vet_names_check(const struct tg_vet_names *n, const char *name,
 	c.exists = c.idx >= 0;
 	if (c.exists) {
 		const struct vn_entry *e = &n->e[c.idx];
+		const char *ver = vn_str(n, e->version);
+
 		c.popular = e->rank > 0 && e->rank <= n->t.popular_rank;
 		if ((rc = tg_vet_result_set(&out->name, c.norm, err)) ||
-		    (rc = tg_vet_result_set(&out->version, vn_str(n, e->version), err)))
+		    (rc = tg_vet_result_set(&out->version, ver, err)))
 			return rc;
+		if (n->eco == TG_ECO_NPM && vn_is_placeholder(ver)) {
+			char msg[400];
+			snprintf(msg, sizeof(msg), "npm replaced %s with a security placeholder "
+				 "(%s): the package published under this name was removed as "
+				 "malware", c.norm, ver);
+			if ((rc = add(&c, "malicious", TG_VET_BLOCK, NULL, msg, err)))
+				return rc;
+			/* The name is a known squat now, not a real project. */
+			c.popular = false;
+			c.exists = false;
+			c.placeholder = true;
+		}
 	}
 	if ((rc = check_confusable(&c, err)))
 		return rc;
@@ -570,6 +586,8 @@ int tg_vet_names_check(const struct tg_vet_names *n, const char *name,
 		    (rc = check_typosquat(&c, err)) || (rc = check_stdlib(&c, err)))
 			return rc;
 	}
+	if (c.placeholder)
+		return 0;
 	if (!c.exists) {
 		char msg[600];
 		bool valid = n->eco == TG_ECO_PYPI ? tg_pep508_name_valid(name, len) :

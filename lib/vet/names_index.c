@@ -270,6 +270,10 @@ static int pick_popular(struct tg_vet_names *n, struct tg_err *err)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	for (i = 0; i < n->n; i++) {
 		const struct vn_entry *e = &n->e[i];
+		/* npm's security placeholders keep the downloads of people who
+		 * still mistype the name: they are never popular. */
+		if (n->eco == TG_ECO_NPM && vn_is_placeholder(vn_str(n, e->version)))
+			continue;
 		if (n->eco == TG_ECO_NPM ? e->downloads >= 0 : e->rank > 0) {
 			keys[k].key = n->eco == TG_ECO_NPM ? -e->downloads : e->rank;
 			keys[k].idx = (uint32_t)i;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tollgate/vet_names.h"
 
@@ -109,6 +110,15 @@ size_t vn_skeleton(const char *s, char *out, size_t outsz, bool *non_ascii,
 		   bool *unmapped, uint32_t *first_cp);
 /* Name of a code point for messages ("CYRILLIC SMALL LETTER A") or NULL. */
 const char *vn_cp_name(uint32_t cp);
+
+/* npm replaces a package it removed as malware with a placeholder whose
+ * version ends "-security" (0.0.1-security, 0.0.2-security.1). */
+static inline bool vn_is_placeholder(const char *version)
+{
+	const char *p = version ? strstr(version, "-security") : NULL;
+
+	return p && (p[9] == '\0' || p[9] == '.');
+}
 
 /* Python standard-library module names (sorted). */
 bool vn_is_stdlib(const char *name);
