@@ -2,6 +2,7 @@
  * install, offline, with a reason for every verdict. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -252,6 +253,7 @@ struct vet_names_ctx {
 	struct tg_vet_names *idx[2]; /* PyPI, npm: built on first use */
 	struct tg_vet_name_thresholds t;
 	struct tg_cli *cli;
+	bool have_malicious;         /* the database holds MAL- advisories */
 };
 
 static int vet_names_open(struct tg_cli *cli, long cooldown_days,
@@ -269,6 +271,12 @@ static int vet_names_open(struct tg_cli *cli, long cooldown_days,
 	if ((rc = tg_db_open(cli->db_path, TG_DB_READONLY, &n->db, err))) {
 		free(n);
 		return rc;
+	}
+	{
+		/* Without MAL- records there is nothing to look up per name. */
+		struct tg_db_stats st;
+		n->have_malicious = tg_db_stats(n->db, &st, err) != 0 || st.malicious > 0;
+		tg_err_clear(err);
 	}
 	*out = n;
 	return 0;
@@ -309,27 +317,40 @@ static void split_version(enum tg_ecosystem eco, char *s, const char **version)
 	}
 }
 
-static int vet_names_check(struct vet_names_ctx *n, enum tg_ecosystem eco,
-			   const char *arg, const char *version,
-			   struct tg_vet_result *r, struct tg_err *err)
+static int check_one(struct tg_db *db, bool have_malicious,
+		     const struct tg_vet_names *idx, enum tg_ecosystem eco,
+		     const char *arg, const char *version, int64_t now,
+		     struct tg_vet_result *r, struct tg_err *err)
 {
-	struct tg_vet_names *idx;
 	char name[1024];
 	const char *ver = version;
 	int rc;
 
-	if ((rc = names_index(n, eco, &idx, err)))
-		return rc;
 	tg_strlcpy(name, arg, sizeof(name));
 	if (!ver)
 		split_version(eco, name, &ver);
-	if ((rc = tg_vet_names_check(idx, name, (int64_t)time(NULL), r, err)))
+	if ((rc = tg_vet_names_check(idx, name, now, r, err)))
 		return rc;
 	if (ver && (rc = tg_vet_result_set(&r->version, ver, err)))
 		return rc;
 	if ((rc = tg_vet_result_set(&r->subject, arg, err)))
 		return rc;
-	return tg_vet_names_check_malicious(n->db, eco, r->name ? r->name : name, ver, r, err);
+	if (!have_malicious)
+		return 0;
+	return tg_vet_names_check_malicious(db, eco, r->name ? r->name : name, ver, r, err);
+}
+
+static int vet_names_check(struct vet_names_ctx *n, enum tg_ecosystem eco,
+			   const char *arg, const char *version,
+			   struct tg_vet_result *r, struct tg_err *err)
+{
+	struct tg_vet_names *idx;
+	int rc;
+
+	if ((rc = names_index(n, eco, &idx, err)))
+		return rc;
+	return check_one(n->db, n->have_malicious, idx, eco, arg, version,
+			 (int64_t)time(NULL), r, err);
 }
 
 static void vet_names_notes(struct vet_names_ctx *n, json_t *notes)
@@ -626,6 +647,112 @@ static void vet_name(struct vet_run *run, enum tg_ecosystem eco, const char *nam
 	tg_vet_result_release(&r);
 }
 
+/* Long name lists (a whole registry, a big --names file) are checked by
+ * one thread per CPU over a read-only index, each with its own database
+ * handle; results are written in input order. */
+#define NAME_BATCH 16384
+#define NAME_PARALLEL_MIN 4096
+#define NAME_MAX_THREADS 8
+
+struct name_job {
+	struct tg_vet_result r;
+	struct tg_err err;
+	int rc;
+};
+
+struct name_worker {
+	pthread_t th;
+	bool started;
+	struct tg_db *db;
+	bool have_malicious;
+	const struct tg_vet_names *idx;
+	enum tg_ecosystem eco;
+	const struct subject *subj;
+	struct name_job *jobs;
+	size_t from, to;
+	int64_t now;
+};
+
+static void *name_worker_main(void *p)
+{
+	struct name_worker *w = p;
+	size_t i;
+
+	for (i = w->from; i < w->to; i++) {
+		struct name_job *j = &w->jobs[i];
+		tg_vet_result_init(&j->r);
+		tg_err_clear(&j->err);
+		j->rc = check_one(w->db, w->have_malicious, w->idx, w->eco, w->subj[i].arg,
+				  NULL, w->now, &j->r, &j->err);
+	}
+	return NULL;
+}
+
+static void vet_name_run(struct vet_run *run, enum tg_ecosystem eco,
+			 const struct subject *subj, size_t n)
+{
+	struct name_worker w[NAME_MAX_THREADS];
+	struct name_job *jobs = NULL;
+	struct tg_vet_names *idx;
+	struct tg_err err;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t t, nt = cpus > 1 ? (size_t)cpus : 1, done, i;
+
+	if (nt > NAME_MAX_THREADS)
+		nt = NAME_MAX_THREADS;
+	tg_err_clear(&err);
+	if (n < NAME_PARALLEL_MIN || nt < 2 ||
+	    names_index(run->names, eco, &idx, &err) ||
+	    !(jobs = calloc(NAME_BATCH, sizeof(*jobs)))) {
+		for (i = 0; i < n; i++)
+			vet_name(run, eco, subj[i].arg, NULL, NULL);
+		return;
+	}
+	memset(w, 0, sizeof(w));
+	for (t = 0; t < nt; t++) {
+		w[t].idx = idx;
+		w[t].eco = eco;
+		w[t].have_malicious = run->names->have_malicious;
+		/* A SQLite handle is not shared between threads. */
+		if (t == 0)
+			w[t].db = run->names->db;
+		else if (tg_db_open(run->cli->db_path, TG_DB_READONLY, &w[t].db, &err))
+			break;
+	}
+	nt = t;
+	for (done = 0; done < n; done += NAME_BATCH) {
+		size_t batch = n - done < NAME_BATCH ? n - done : NAME_BATCH;
+		int64_t now = (int64_t)time(NULL);
+
+		for (t = 0; t < nt; t++) {
+			w[t].subj = subj + done;
+			w[t].jobs = jobs;
+			w[t].from = batch * t / nt;
+			w[t].to = batch * (t + 1) / nt;
+			w[t].now = now;
+		}
+		for (t = 1; t < nt; t++) {
+			w[t].started = pthread_create(&w[t].th, NULL, name_worker_main, &w[t]) == 0;
+			if (!w[t].started)
+				name_worker_main(&w[t]);
+		}
+		name_worker_main(&w[0]);
+		for (t = 1; t < nt; t++)
+			if (w[t].started)
+				pthread_join(w[t].th, NULL);
+		for (i = 0; i < batch; i++) {
+			if (jobs[i].rc)
+				fail_subject(run, &jobs[i].err);
+			else
+				emit(run, &jobs[i].r);
+			tg_vet_result_release(&jobs[i].r);
+		}
+	}
+	for (t = 1; t < nt; t++)
+		tg_db_close(w[t].db);
+	free(jobs);
+}
+
 static void vet_inventory(struct vet_run *run, const char *path)
 {
 	struct tg_input_opts opts;
@@ -696,9 +823,14 @@ static int run_vet(struct tg_cli *cli, int argc, char **argv)
 	}
 	for (i = 0; i < a.n_subj; i++) {
 		switch (a.subj[i].kind) {
-		case SUBJ_NAME:
-			vet_name(&run, a.eco, a.subj[i].arg, NULL, NULL);
+		case SUBJ_NAME: {
+			size_t j = i;
+			while (j + 1 < a.n_subj && a.subj[j + 1].kind == SUBJ_NAME)
+				j++;
+			vet_name_run(&run, a.eco, a.subj + i, j - i + 1);
+			i = j;
 			break;
+		}
 		case SUBJ_INVENTORY:
 			vet_inventory(&run, a.subj[i].arg);
 			break;

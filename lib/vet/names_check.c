@@ -122,29 +122,38 @@ static int add(struct check *c, const char *rule, enum tg_vet_level level,
 
 /* ---- confusable -------------------------------------------------------- */
 
-struct collect {
-	uint32_t items[64];
-	size_t n;
-	const struct tg_vet_names *names;
+/* Popular indexes seen during one check: a small open-addressing set on
+ * the stack. When it fills up, lookups report "not seen" and a candidate
+ * may be verified twice: slower, never wrong. */
+#define SEEN_SLOTS 4096
+
+struct seen {
+	uint32_t slot[SEEN_SLOTS]; /* pop + 1, 0 = empty */
+	size_t used;
 };
 
-static void collect_pop(uint32_t pop, void *ctx)
+static bool seen_add(struct seen *s, uint32_t pop)
 {
-	struct collect *col = ctx;
-	size_t i;
+	size_t i = (pop * 2654435761u) & (SEEN_SLOTS - 1);
 
-	for (i = 0; i < col->n; i++)
-		if (col->items[i] == pop)
-			return;
-	if (col->n < sizeof(col->items) / sizeof(col->items[0]))
-		col->items[col->n++] = pop;
+	if (s->used >= SEEN_SLOTS * 3 / 4)
+		return true;
+	while (s->slot[i]) {
+		if (s->slot[i] == pop + 1)
+			return false;
+		i = (i + 1) & (SEEN_SLOTS - 1);
+	}
+	s->slot[i] = pop + 1;
+	s->used++;
+	return true;
 }
 
 static int check_confusable(struct check *c, struct tg_err *err)
 {
 	const struct tg_vet_names *n = c->n;
 	char sk[VN_MAX_LEN * 4 + 8], psk[VN_MAX_LEN * 4 + 8], msg[600], what[160] = "";
-	struct collect col = { .names = n };
+	const uint32_t *hits;
+	size_t n_hits = 0, found = 0;
 	bool na, um, na2, um2;
 	uint32_t cp, cp2;
 	size_t k, i;
@@ -156,9 +165,9 @@ static int check_confusable(struct check *c, struct tg_err *err)
 		snprintf(what, sizeof(what), "U+%04X%s%s", (unsigned)cp, cpn ? " " : "",
 			 cpn ? cpn : "");
 	}
-	vn_map_get(&n->skel, vn_hash(sk, k), collect_pop, &col);
-	for (i = 0; i < col.n; i++) {
-		uint32_t p = col.items[i];
+	hits = vn_map_get(&n->skel, vn_hash(sk, k), &n_hits);
+	for (i = 0; i < n_hits && found < 4; i++) {
+		uint32_t p = hits[i];
 		const struct vn_entry *e = pop_entry(n, p);
 		char pop_desc[96];
 
@@ -182,8 +191,9 @@ static int check_confusable(struct check *c, struct tg_err *err)
 			      TG_VET_WARN, pop_name(n, p), msg, err)))
 			return rc;
 		mark(c, p);
+		found++;
 	}
-	if (na && col.n == 0) {
+	if (na && found == 0) {
 		snprintf(msg, sizeof(msg), "contains %s%s: %s names are ASCII, so this "
 			 "cannot be the name of a real package", what,
 			 um ? "" : " (a look-alike of an ASCII letter)", eco_label(n));
@@ -194,16 +204,61 @@ static int check_confusable(struct check *c, struct tg_err *err)
 
 /* ---- typosquat --------------------------------------------------------- */
 
-struct del_ctx {
-	const struct vn_map *m;
-	struct collect *col;
+struct typo_ctx {
+	struct check *c;
+	struct seen seen;
+	bool have;
+	uint32_t best;
+	unsigned best_cost, best_score;
 };
+
+static unsigned rank_steps(const struct tg_vet_names *n, const struct vn_entry *e);
+static unsigned max_cost(const struct check *c, const struct vn_entry *target,
+			 size_t minlen);
+
+/* Verify one candidate from the deletion index: real weighted distance
+ * within the length-dependent limit. */
+static void consider(struct typo_ctx *t, uint32_t p)
+{
+	struct check *c = t->c;
+	const struct tg_vet_names *n = c->n;
+	const struct vn_entry *e = pop_entry(n, p);
+	const char *pl;
+	size_t pl_len;
+	unsigned limit, cost, score;
+
+	if (!seen_add(&t->seen, p) || was_reported(c, p))
+		return;
+	pl = pop_lower(n, p);
+	pl_len = strlen(pl);
+	if (strcmp(pop_name(n, p), c->norm) == 0)
+		return;
+	limit = max_cost(c, e, pl_len < c->len ? pl_len : c->len);
+	if (limit == 0)
+		return;
+	cost = vn_wdist(&n->t, c->lower, c->len, pl, pl_len, limit);
+	if (cost > limit || cost == 0)
+		return;
+	/* Between near-equal matches, the more popular name is the likelier
+	 * target: one quarter per popularity step. */
+	score = cost + rank_steps(n, e);
+	if (!t->have || score < t->best_score ||
+	    (score == t->best_score && e->rank < pop_entry(n, t->best)->rank)) {
+		t->best = p;
+		t->best_cost = cost;
+		t->best_score = score;
+		t->have = true;
+	}
+}
 
 static void probe_key(uint64_t key, void *ctx)
 {
-	struct del_ctx *d = ctx;
+	struct typo_ctx *t = ctx;
+	size_t n = 0, i;
+	const uint32_t *pops = vn_map_get(&t->c->n->del, key, &n);
 
-	vn_map_get(d->m, key, collect_pop, d->col);
+	for (i = 0; i < n; i++)
+		consider(t, pops[i]);
 }
 
 static unsigned max_cost(const struct check *c, const struct vn_entry *target,
@@ -237,57 +292,46 @@ static unsigned rank_steps(const struct tg_vet_names *n, const struct vn_entry *
 static int check_typosquat(struct check *c, struct tg_err *err)
 {
 	const struct tg_vet_names *n = c->n;
-	struct collect col = { .names = n };
-	struct del_ctx dc = { &n->del, &col };
+	struct typo_ctx *t = calloc(1, sizeof(*t));
 	char sq[VN_MAX_LEN * 4 + 8], msg[700], how[200], pop_desc[96];
-	size_t k, i;
-	unsigned best_cost = ~0u, best_score = ~0u;
-	uint32_t best = 0;
-	bool have = false, squash_hit = false;
+	size_t i, n_hits = 0;
+	const uint32_t *hits;
+	unsigned best_cost;
+	uint32_t best;
+	bool have, squash_hit = false;
 
-	vn_deletes(c->lower, c->len, c->len <= 40 ? 2 : 1, probe_key, &dc);
-	k = vn_squash(c->lower, sq, sizeof(sq));
+	if (!t)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	t->c = c;
 	{
-		struct collect sqcol = { .names = n };
-		vn_map_get(&n->squash, vn_hash(sq, k), collect_pop, &sqcol);
-		for (i = 0; i < sqcol.n; i++) {
-			char psq[VN_MAX_LEN * 4 + 8];
-			vn_squash(pop_lower(n, sqcol.items[i]), psq, sizeof(psq));
-			if (strcmp(psq, sq) == 0 && strcmp(pop_name(n, sqcol.items[i]), c->norm) != 0 &&
-			    !was_reported(c, sqcol.items[i])) {
-				/* Differs in separators or npm scope syntax only. */
-				best = sqcol.items[i];
-				best_cost = vn_quarters(n->t.cost_separator);
-				have = squash_hit = true;
-				break;
-			}
-		}
-	}
-	for (i = 0; i < col.n && !squash_hit; i++) {
-		uint32_t p = col.items[i];
-		const struct vn_entry *e = pop_entry(n, p);
-		const char *pl = pop_lower(n, p);
-		size_t pl_len = strlen(pl);
-		unsigned limit, cost;
+		char red[VN_MAX_LEN * 4 + 8];
+		size_t rk = vn_reduce(c->lower, red, sizeof(red));
 
-		if (strcmp(pop_name(n, p), c->norm) == 0 || was_reported(c, p))
-			continue;
-		limit = max_cost(c, e, pl_len < c->len ? pl_len : c->len);
-		if (limit == 0)
-			continue;
-		cost = vn_wdist(&n->t, c->lower, c->len, pl, pl_len, limit);
-		if (cost > limit || cost == 0)
-			continue;
-		/* Between near-equal matches, the more popular name is the
-		 * likelier target: one quarter per popularity step. */
-		if (!have || cost + rank_steps(n, e) < best_score ||
-		    (cost + rank_steps(n, e) == best_score && e->rank < pop_entry(n, best)->rank)) {
-			best = p;
-			best_cost = cost;
-			best_score = cost + rank_steps(n, e);
-			have = true;
+		vn_squash(c->lower, sq, sizeof(sq));
+		hits = vn_map_get(&n->reduced, vn_hash(red, rk), &n_hits);
+	}
+	for (i = 0; i < n_hits; i++) {
+		char psq[VN_MAX_LEN * 4 + 8];
+		vn_squash(pop_lower(n, hits[i]), psq, sizeof(psq));
+		if (strcmp(psq, sq) == 0 && strcmp(pop_name(n, hits[i]), c->norm) != 0 &&
+		    !was_reported(c, hits[i])) {
+			/* Differs in separators or npm scope syntax only. */
+			t->best = hits[i];
+			t->best_cost = vn_quarters(n->t.cost_separator);
+			t->have = squash_hit = true;
+			break;
 		}
 	}
+	if (!squash_hit) {
+		for (i = 0; i < n_hits; i++)
+			consider(t, hits[i]);
+		vn_deletes(c->lower, c->len, c->len >= VN_DEL2_MIN && c->len <= VN_DEL2_MAX ? 2 : 1,
+			   probe_key, t);
+	}
+	have = t->have;
+	best = t->best;
+	best_cost = t->best_cost;
+	free(t);
 	/* A combosquat already explains a name; a far-fetched typo on top
 	 * of it only adds noise. */
 	if (have && c->combo && best_cost > vn_quarters(1.0))

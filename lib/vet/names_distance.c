@@ -9,51 +9,66 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Polynomial hash mod 2^64, so that the hash of a string with one or two
+ * positions left out comes from prefix hashes in constant time; the final
+ * mix spreads it over every bit the tables use. */
+#define VN_BASE 0x100000001b3ULL
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 31;
+	h *= 0x9e3779b97f4a7c15ULL;
+	h ^= h >> 29;
+	return h;
+}
+
 uint64_t vn_hash(const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 0;
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h ^ (h >> 29);
-}
-
-/* Hash of s with positions i and j (j > i, or j == len for one deletion,
- * i == len for none) left out, computed in one pass. */
-static uint64_t hash_without(const char *s, size_t len, size_t i, size_t j)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t k;
-
-	for (k = 0; k < len; k++)
-		if (k != i && k != j)
-			h = (h ^ (unsigned char)s[k]) * 1099511628211ULL;
-	return h ^ (h >> 29);
+		h = h * VN_BASE + (unsigned char)s[i] + 1;
+	return mix(h);
 }
 
 void vn_deletes(const char *s, size_t len, unsigned maxdel, vn_key_fn fn,
 		void *ctx)
 {
+	uint64_t pre[VN_MAX_LEN + 1], pw[VN_MAX_LEN + 1];
 	size_t i, j;
 
-	fn(hash_without(s, len, len, len), ctx);
+	if (len > VN_MAX_LEN)
+		return;
+	pre[0] = 0;
+	pw[0] = 1;
+	for (i = 0; i < len; i++) {
+		pre[i + 1] = pre[i] * VN_BASE + (unsigned char)s[i] + 1;
+		pw[i + 1] = pw[i] * VN_BASE;
+	}
+	/* hash(s[a..b)) = pre[b] - pre[a] * pw[b - a] */
+#define SEG(a, b) (pre[b] - pre[a] * pw[(b) - (a)])
+	fn(mix(pre[len]), ctx);
 	if (maxdel < 1)
 		return;
 	for (i = 0; i < len; i++) {
+		uint64_t left = pre[i];
+
 		/* Deleting either copy of a doubled letter gives the same
 		 * string: skip the repeat. */
 		if (i > 0 && s[i] == s[i - 1])
 			continue;
-		fn(hash_without(s, len, i, len), ctx);
+		fn(mix(left * pw[len - i - 1] + SEG(i + 1, len)), ctx);
 		if (maxdel < 2)
 			continue;
 		for (j = i + 1; j < len; j++) {
 			if (j > i + 1 && s[j] == s[j - 1])
 				continue;
-			fn(hash_without(s, len, i, j), ctx);
+			fn(mix((left * pw[j - i - 1] + SEG(i + 1, j)) * pw[len - j - 1] +
+			       SEG(j + 1, len)), ctx);
 		}
 	}
+#undef SEG
 }
 
 size_t vn_squash(const char *s, char *out, size_t outsz)
@@ -63,6 +78,36 @@ size_t vn_squash(const char *s, char *out, size_t outsz)
 	for (; *s && o + 1 < outsz; s++)
 		if (!vn_is_sep(*s) && *s != '@' && *s != '/')
 			out[o++] = *s;
+	out[o] = '\0';
+	return o;
+}
+
+size_t vn_reduce(const char *s, char *out, size_t outsz)
+{
+	char sq[4 * VN_MAX_LEN + 8];
+	size_t n = vn_squash(s, sq, sizeof(sq)), i, o = 0;
+
+	if (n > 3 && sq[n - 1] == 's')
+		n--;
+	for (i = 0; i < n && o + 1 < outsz; i++) {
+		char c = sq[i];
+
+		if (c == '0')
+			c = 'o';
+		else if (c == '1' || c == 'i')
+			c = 'l';
+		else if (c == '5')
+			c = 's';
+		else if (c == 'v')
+			c = 'u';
+		if (i + 1 < n && ((c == 'r' && sq[i + 1] == 'n') || (c == 'c' && sq[i + 1] == 'l'))) {
+			c = c == 'r' ? 'm' : 'd';
+			i++;
+		}
+		if (o > 0 && out[o - 1] == c)
+			continue; /* doubled letters read as one */
+		out[o++] = c;
+	}
 	out[o] = '\0';
 	return o;
 }

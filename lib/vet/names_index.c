@@ -54,53 +54,118 @@ void tg_vet_name_thresholds_init(struct tg_vet_name_thresholds *t)
 
 /* ---- multimap ---------------------------------------------------------- */
 
-int vn_map_init(struct vn_map *m, size_t expected)
+int vn_map_add(struct vn_map *m, uint64_t key, uint32_t pop)
 {
-	size_t n = 1024;
+	if (m->n_pairs == m->cap_pairs) {
+		size_t cap = m->cap_pairs ? m->cap_pairs * 2 : 4096, bytes;
+		struct vn_pair *np;
+		if (!tg_size_mul(cap, sizeof(*np), &bytes) || !(np = realloc(m->pairs, bytes)))
+			return -1;
+		m->pairs = np;
+		m->cap_pairs = cap;
+	}
+	m->pairs[m->n_pairs].key = key | 1; /* 0 marks an empty slot */
+	m->pairs[m->n_pairs].pop = pop;
+	m->n_pairs++;
+	return 0;
+}
 
-	/* At most three quarters full. */
-	while (n < expected + expected / 3 && n < ((size_t)1 << 40))
-		n <<= 1;
-	m->slots = calloc(n, sizeof(*m->slots));
-	m->n_slots = m->slots ? n : 0;
-	m->used = 0;
-	return m->slots ? 0 : -1;
+static int by_pair(const void *a, const void *b)
+{
+	const struct vn_pair *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->pop < y->pop ? -1 : x->pop > y->pop;
+}
+
+int vn_map_freeze(struct vn_map *m)
+{
+	size_t i, n_slots = 1024, nb = 0, np = 0;
+
+	qsort(m->pairs, m->n_pairs, sizeof(*m->pairs), by_pair);
+	for (i = 0; i < m->n_pairs; i++)
+		if (i == 0 || m->pairs[i].key != m->pairs[i - 1].key)
+			nb++;
+	while (n_slots < nb + nb / 2)
+		n_slots <<= 1;
+	m->keys = calloc(n_slots, sizeof(*m->keys));
+	m->bucket = calloc(n_slots, sizeof(*m->bucket));
+	m->bstart = malloc((nb + 1) * sizeof(*m->bstart));
+	m->pops = malloc((m->n_pairs ? m->n_pairs : 1) * sizeof(*m->pops));
+	if (!m->keys || !m->bucket || !m->bstart || !m->pops)
+		return -1;
+	m->n_slots = n_slots;
+	nb = 0;
+	for (i = 0; i < m->n_pairs; i++) {
+		const struct vn_pair *pr = &m->pairs[i];
+
+		if (i == 0 || pr->key != m->pairs[i - 1].key) {
+			size_t s = (size_t)(pr->key >> 20) & (n_slots - 1);
+			while (m->keys[s])
+				s = (s + 1) & (n_slots - 1);
+			m->keys[s] = pr->key;
+			m->bucket[s] = (uint32_t)nb;
+			m->bstart[nb++] = (uint32_t)np;
+		} else if (pr->pop == m->pairs[i - 1].pop) {
+			continue; /* the same name reached the same key twice */
+		}
+		m->pops[np++] = pr->pop;
+	}
+	m->bstart[nb] = (uint32_t)np;
+	m->n_buckets = nb;
+	m->filter_bits = (size_t)1 << 16;
+	while (m->filter_bits < nb * 8)
+		m->filter_bits <<= 1;
+	m->filter = calloc(m->filter_bits / 64, sizeof(*m->filter));
+	if (!m->filter)
+		return -1;
+	for (i = 0; i < n_slots; i++) {
+		if (m->keys[i]) {
+			size_t b = (size_t)(m->keys[i] >> 1) & (m->filter_bits - 1);
+			m->filter[b / 64] |= (uint64_t)1 << (b % 64);
+		}
+	}
+	m->n_pops = np;
+	free(m->pairs);
+	m->pairs = NULL;
+	m->n_pairs = m->cap_pairs = 0;
+	return 0;
 }
 
 void vn_map_release(struct vn_map *m)
 {
-	free(m->slots);
+	free(m->pairs);
+	free(m->keys);
+	free(m->bucket);
+	free(m->bstart);
+	free(m->pops);
+	free(m->filter);
 	memset(m, 0, sizeof(*m));
 }
 
-#define KEY_MASK (~(uint64_t)0 << VN_POP_BITS)
-
-void vn_map_put(struct vn_map *m, uint64_t key, uint32_t pop)
+const uint32_t *vn_map_get(const struct vn_map *m, uint64_t key, size_t *n)
 {
-	uint64_t want = (key & KEY_MASK) | (uint64_t)(pop + 1);
-	size_t i = (size_t)(key >> VN_POP_BITS) & (m->n_slots - 1);
+	size_t s;
 
-	while (m->slots[i]) {
-		if (m->slots[i] == want)
-			return; /* same name, same key: once is enough */
-		i = (i + 1) & (m->n_slots - 1);
-	}
-	m->slots[i] = want;
-	m->used++;
-}
-
-void vn_map_get(const struct vn_map *m, uint64_t key, vn_pop_fn fn, void *ctx)
-{
-	uint64_t k = key & KEY_MASK;
-	size_t i = (size_t)(key >> VN_POP_BITS) & (m->n_slots - 1);
-
+	*n = 0;
 	if (!m->n_slots)
-		return;
-	while (m->slots[i]) {
-		if ((m->slots[i] & KEY_MASK) == k)
-			fn((uint32_t)(m->slots[i] & ~KEY_MASK) - 1, ctx);
-		i = (i + 1) & (m->n_slots - 1);
+		return NULL;
+	key |= 1;
+	{
+		size_t b = (size_t)(key >> 1) & (m->filter_bits - 1);
+		if (!(m->filter[b / 64] & ((uint64_t)1 << (b % 64))))
+			return NULL;
 	}
+	for (s = (size_t)(key >> 20) & (m->n_slots - 1); m->keys[s];
+	     s = (s + 1) & (m->n_slots - 1)) {
+		if (m->keys[s] == key) {
+			uint32_t b = m->bucket[s];
+			*n = m->bstart[b + 1] - m->bstart[b];
+			return m->pops + m->bstart[b];
+		}
+	}
+	return NULL;
 }
 
 /* ---- building ---------------------------------------------------------- */
@@ -305,13 +370,15 @@ static int pick_popular(struct tg_vet_names *n, struct tg_err *err)
 struct put_ctx {
 	struct vn_map *m;
 	uint32_t pop;
+	int rc;
 };
 
 static void put_key(uint64_t key, void *ctx)
 {
 	struct put_ctx *p = ctx;
 
-	vn_map_put(p->m, key, p->pop);
+	if (!p->rc)
+		p->rc = vn_map_add(p->m, key, p->pop);
 }
 
 int tg_vet_names_build(struct tg_vet_names *n, struct tg_err *err)
@@ -344,15 +411,12 @@ int tg_vet_names_build(struct tg_vet_names *n, struct tg_err *err)
 	}
 	if ((rc = pick_popular(n, err)))
 		return rc;
-	if (vn_map_init(&n->del, n->n_pop * 90) || vn_map_init(&n->squash, n->n_pop) ||
-	    vn_map_init(&n->skel, n->n_pop))
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	for (i = 0; i < n->n_pop; i++) {
 		struct vn_entry *e = &n->e[n->pop[i]];
 		const char *s = n->arena + e->name;
 		char low[VN_MAX_LEN + 1], sq[VN_MAX_LEN + 1], sk[VN_MAX_LEN + 1];
 		size_t len = strlen(s), k;
-		struct put_ctx pc = { &n->del, (uint32_t)i };
+		struct put_ctx pc = { &n->del, (uint32_t)i, 0 };
 		bool na, um;
 		uint32_t cp;
 
@@ -365,31 +429,21 @@ int tg_vet_names_build(struct tg_vet_names *n, struct tg_err *err)
 			if (e->lower == VN_NONE)
 				return err->code;
 		}
-		/* Two deletions per side find every pair within two edits
-		 * (a substitution or transposition is one deletion per side). */
-		vn_deletes(low, len, 2, put_key, &pc);
-		k = vn_squash(low, sq, sizeof(sq));
-		vn_map_put(&n->squash, vn_hash(sq, k), (uint32_t)i);
+		/* Two deletions per side find every pair within two edits (a
+		 * substitution or transposition is one deletion per side).
+		 * Shorter names are allowed at most 1.0: one edit of any kind
+		 * (one deletion per side suffices) or two cheap ones, which the
+		 * reduced map finds. */
+		vn_deletes(low, len, len >= VN_DEL2_MIN ? 2 : 1, put_key, &pc);
+		k = vn_reduce(low, sq, sizeof(sq));
+		if (pc.rc || vn_map_add(&n->reduced, vn_hash(sq, k), (uint32_t)i))
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
 		k = vn_skeleton(low, sk, sizeof(sk), &na, &um, &cp);
-		vn_map_put(&n->skel, vn_hash(sk, k), (uint32_t)i);
-		/* The delete map was sized for ~100 keys a name; grow on long
-		 * names rather than overfill. Re-inserting a packed slot keeps
-		 * its key bits; the probe start uses bits above them only. */
-		if (n->del.used * 4 > n->del.n_slots * 3) {
-			struct vn_map bigger;
-			size_t s2;
-			if (vn_map_init(&bigger, n->del.n_slots))
-				return tg_err_set(err, TG_ENOMEM, "out of memory");
-			for (s2 = 0; s2 < n->del.n_slots; s2++) {
-				uint64_t v = n->del.slots[s2];
-				if (v)
-					vn_map_put(&bigger, v & KEY_MASK,
-						   (uint32_t)(v & ~KEY_MASK) - 1);
-			}
-			vn_map_release(&n->del);
-			n->del = bigger;
-		}
+		if (vn_map_add(&n->skel, vn_hash(sk, k), (uint32_t)i))
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
 	}
+	if (vn_map_freeze(&n->del) || vn_map_freeze(&n->reduced) || vn_map_freeze(&n->skel))
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	n->built = true;
 	return 0;
 }
@@ -415,7 +469,7 @@ void tg_vet_names_free(struct tg_vet_names *n)
 	free(n->all);
 	free(n->pop);
 	vn_map_release(&n->del);
-	vn_map_release(&n->squash);
+	vn_map_release(&n->reduced);
 	vn_map_release(&n->skel);
 	free(n->label);
 	free(n);

@@ -12,6 +12,14 @@
 #define VN_NONE UINT32_MAX
 /* Longest name the resemblance checks look at (DP matrix side). */
 #define VN_MAX_LEN 64
+/* Names this long or longer get two-deletion neighbourhoods; a checked
+ * name longer than VN_DEL2_MAX is probed with one deletion only (its
+ * neighbourhood grows with the square of the length; two-edit typos of
+ * very long names are rare, and their affixed forms are combosquats). */
+#define VN_DEL2_MIN 8
+#define VN_DEL2_MAX 20
+/* Most popular names an index keeps. */
+#define VN_POP_MAX 1000000
 
 struct vn_entry {
 	uint32_t name;     /* arena offset: the normalised name */
@@ -23,23 +31,38 @@ struct vn_entry {
 	int64_t downloads; /* npm downloads a month, -1 */
 };
 
-/* A multimap from a string's hash to popular-name indexes, packed in one
- * 64-bit slot: the hash's top 44 bits and the popular index + 1 in the
- * low 20 bits (0 = empty slot). Hits are candidates only: every one is
- * verified by computing the real distance, so hash collisions cost time,
- * never a wrong answer. */
-#define VN_POP_BITS 20
-#define VN_POP_MAX ((1u << VN_POP_BITS) - 2)
-
-struct vn_map {
-	uint64_t *slots;
-	size_t n_slots; /* power of two */
-	size_t used;
+/* A multimap from a string's hash to popular-name indexes. Built by
+ * adding (key, pop) pairs, then frozen into buckets: a hash table of the
+ * distinct keys, each pointing at its run of popular indexes. Hits are
+ * candidates only: every one is verified by computing the real distance,
+ * so a hash collision costs time, never a wrong answer. */
+struct vn_pair {
+	uint64_t key;
+	uint32_t pop;
 };
 
-/* Call fn(pop) for every popular index stored under key. */
-typedef void (*vn_pop_fn)(uint32_t pop, void *ctx);
-void vn_map_get(const struct vn_map *m, uint64_t key, vn_pop_fn fn, void *ctx);
+struct vn_map {
+	struct vn_pair *pairs;  /* while building */
+	size_t n_pairs, cap_pairs;
+	uint64_t *keys;         /* slot -> key, 0 = empty (keys are made non-zero) */
+	uint32_t *bucket;       /* slot -> distinct-key number */
+	size_t n_slots;         /* power of two */
+	uint32_t *bstart;       /* distinct-key number -> first index in pops */
+	size_t n_buckets;
+	uint32_t *pops;
+	size_t n_pops;
+	/* One bit per (hashed) key: most probes are for keys that are not
+	 * there, and this 4 MB-ish filter answers them from cache instead of
+	 * a cache miss into the table. */
+	uint64_t *filter;
+	size_t filter_bits; /* power of two */
+};
+
+int vn_map_add(struct vn_map *m, uint64_t key, uint32_t pop);
+int vn_map_freeze(struct vn_map *m);
+void vn_map_release(struct vn_map *m);
+/* The popular indexes stored under key (NULL, 0 when none). */
+const uint32_t *vn_map_get(const struct vn_map *m, uint64_t key, size_t *n);
 
 struct tg_vet_names {
 	enum tg_ecosystem eco;
@@ -53,7 +76,7 @@ struct tg_vet_names {
 	uint32_t *pop;        /* entry indices of popular names, most popular first */
 	size_t n_pop;
 	struct vn_map del;    /* deletion neighbourhood (<= 2) of popular names */
-	struct vn_map squash; /* popular names without separators */
+	struct vn_map reduced; /* popular names reduced (see vn_reduce) */
 	struct vn_map skel;   /* popular names' look-alike skeletons */
 	char *label;
 	bool built;
@@ -65,9 +88,6 @@ static inline const char *vn_str(const struct tg_vet_names *n, uint32_t off)
 }
 
 uint64_t vn_hash(const char *s, size_t len);
-int vn_map_init(struct vn_map *m, size_t expected);
-void vn_map_release(struct vn_map *m);
-void vn_map_put(struct vn_map *m, uint64_t key, uint32_t pop);
 
 /* Entry index of an exact (normalised) name, or -1. */
 long vn_find(const struct tg_vet_names *n, const char *norm);
@@ -86,6 +106,12 @@ static inline bool vn_is_sep(char c)
 
 /* s without separators (and npm's '@' and '/') into out; returns length. */
 size_t vn_squash(const char *s, char *out, size_t outsz);
+/* The squashed form with what cheap edits change undone: doubled letters
+ * as one, a trailing 's' dropped, 0/o, 1/i/l, 5/s, u/v, rn/m, cl/d made
+ * equal. Two names whose every difference is such an edit reduce to the
+ * same string: how the index finds them without two-deletion
+ * neighbourhoods of short names. */
+size_t vn_reduce(const char *s, char *out, size_t outsz);
 
 /* Weighted edit distance in quarter units (see the thresholds); returns
  * a value > limit as soon as the distance must exceed limit. */
