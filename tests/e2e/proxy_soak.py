@@ -29,7 +29,10 @@ c.ok(s["good"] > 100, "well-formed requests answered", repr(s["good"]))
 c.eq(0, s["fail"], "no well-formed request failed") or print(s["fail_detail"])
 c.ok(s["hostile"] > 10, "hostile clients ran", repr(s["hostile"]))
 r = [x for x in s["rss_kb"] if x > 0]
-c.ok(r and max(r[len(r) // 2:]) - max(r[:len(r) // 2]) < 8 * 1024, "RSS flat", repr(r))
+if "ASAN_OPTIONS" not in os.environ:
+    # AddressSanitizer's quarantine holds freed memory back on purpose;
+    # under it leaks are found by its own report at exit instead.
+    c.ok(r and max(r[len(r) // 2:]) - max(r[:len(r) // 2]) < 8 * 1024, "RSS flat", repr(r))
 c.eq(200, px.get("/simple/demo-pkg/")[0], "page served after the soak")
 c.eq(0, px.stop(), "stops cleanly")
 c.finish()
