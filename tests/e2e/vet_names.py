@@ -76,9 +76,9 @@ try:
     # ---- false positives on published, non-popular names ---------------
     con = sqlite3.connect(db)
     names = sorted(r[0] for r in con.execute(
-        "SELECT name FROM names WHERE ecosystem = 'PyPI' AND rank IS NULL"))
+        "SELECT COALESCE(name, norm_name) FROM names WHERE ecosystem = 'PyPI' AND rank IS NULL"))
     top = [r[0] for r in con.execute(
-        "SELECT name FROM names WHERE ecosystem = 'PyPI' AND rank IS NOT NULL "
+        "SELECT COALESCE(name, norm_name) FROM names WHERE ecosystem = 'PyPI' AND rank IS NOT NULL "
         "ORDER BY rank LIMIT 2000")]
     con.close()
     check(len(names) > 800000, f"{len(names)} unranked PyPI names in the database")
