@@ -7,6 +7,10 @@
 const struct tg_command *const tg_commands[] = {
 	&tg_cmd_help,
 	&tg_cmd_version,
+	&tg_cmd_verify,
+	&tg_cmd_inventory,
+	&tg_cmd_semver,
+	&tg_cmd_pep440,
 	NULL
 };
 

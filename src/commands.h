@@ -6,5 +6,9 @@
 
 extern const struct tg_command tg_cmd_help;
 extern const struct tg_command tg_cmd_version;
+extern const struct tg_command tg_cmd_verify;
+extern const struct tg_command tg_cmd_inventory;
+extern const struct tg_command tg_cmd_semver;
+extern const struct tg_command tg_cmd_pep440;
 
 #endif

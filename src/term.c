@@ -20,6 +20,9 @@ const char *cli_c(const struct tg_cli *cli, const char *sgr)
 }
 
 static void vmsg(struct tg_cli *cli, const char *kind, const char *sgr,
+		 const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void vmsg(struct tg_cli *cli, const char *kind, const char *sgr,
 		 const char *fmt, va_list ap)
 {
 	if (cli->color_err)

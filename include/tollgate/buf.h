@@ -38,7 +38,7 @@ int tg_buf_addc(struct tg_buf *b, char c, struct tg_err *err);
 int tg_buf_addf(struct tg_buf *b, struct tg_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int tg_buf_vaddf(struct tg_buf *b, struct tg_err *err, const char *fmt,
-		 va_list ap);
+		 va_list ap) __attribute__((format(printf, 3, 0)));
 /* Append s with JSON string escaping (no surrounding quotes). */
 int tg_buf_add_json_escaped(struct tg_buf *b, const char *s, size_t n,
 			    struct tg_err *err);

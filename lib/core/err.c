@@ -18,6 +18,9 @@ void tg_err_clear(struct tg_err *err)
 }
 
 static void set_msg(struct tg_err *err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void set_msg(struct tg_err *err, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	if (n < 0)
