@@ -196,6 +196,12 @@ struct tg_vuln_source {
 	int (*advisories)(void *ctx, enum tg_ecosystem eco,
 			  const char *norm_name, struct tg_advisory_list *out,
 			  struct tg_err *err);
+	/* Optional: fill the descriptive fields (summary, details, aliases,
+	 * severity vectors, db_severity) of an advisory that advisories()
+	 * returned with only id, group, withdrawn and affected entries.
+	 * Called only for advisories that affect the version, so a source
+	 * can keep the hot path to one query per package. */
+	int (*details)(void *ctx, struct tg_advisory *adv, struct tg_err *err);
 	/* Latest released version known for the package; *out is a heap
 	 * string or NULL when unknown. */
 	int (*latest_version)(void *ctx, enum tg_ecosystem eco,

@@ -807,6 +807,11 @@ int tg_match_package(const struct tg_vuln_source *src,
 		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
 		goto out;
 	}
+	if (src->details)
+		for (i = 0; i < m.n; i++)
+			if (m.res[i] == TG_AFFECT_YES &&
+			    (rc = src->details(src->ctx, &m.list.items[i], err)))
+				goto out;
 	if ((rc = group_advisories(&m, err)))
 		goto out;
 	if (any_yes && src->latest_version &&

@@ -456,7 +456,9 @@ static void report_with(struct tg_report *r, const char *name, const char *versi
 static void run_match(struct fixture *fx, struct tg_report *r,
 		      enum tg_prefer_id prefer)
 {
-	struct tg_vuln_source src = { fx, fx_advisories, fx_latest, fx_kev, fx_epss };
+	struct tg_vuln_source src = { .ctx = fx, .advisories = fx_advisories,
+				      .latest_version = fx_latest, .kev = fx_kev,
+				      .epss = fx_epss };
 	struct tg_match_opts opts = { .prefer = prefer, .scheme_for = test_schemes };
 	struct tg_err err;
 
