@@ -16,10 +16,12 @@
 #include "tollgate/fs.h"
 #include "tollgate/hash.h"
 #include "tollgate/sigstore.h"
+#include "tollgate/inputs.h"
 #include "tollgate/pep503.h"
 #include "tollgate/str.h"
 #include "tollgate/toml.h"
 #include "tollgate/verify_attest.h"
+#include "tollgate/verify_hashes.h"
 #include "tollgate/verify_record.h"
 
 #define MAX_SITE_DIRS 32
@@ -46,6 +48,9 @@ struct verify_args {
 	const char *provenance;
 	const char *digest; /* sha256:<hex> instead of reading DIST */
 	const char *config;
+	/* hash pinning */
+	const char *hashes;
+	const char *artifacts;
 };
 
 static double now_seconds(void)
@@ -712,6 +717,100 @@ out:
 	return rc;
 }
 
+/* ---- hash pinning ---- */
+
+static bool pin_fails(enum tg_pin_kind k, bool strict)
+{
+	return strict || k == TG_PIN_MISMATCH || k == TG_PIN_UNLISTED_FILE;
+}
+
+static int run_hashes(struct tg_cli *cli, struct verify_args *a)
+{
+	struct tg_inventory inv;
+	struct tg_input_opts opts;
+	struct tg_pin_report rep;
+	struct tg_err err;
+	bool failed = false;
+	size_t i;
+	int rc;
+
+	tg_err_clear(&err);
+	tg_inventory_init(&inv);
+	tg_pin_report_init(&rep);
+	tg_input_opts_init(&opts);
+	opts.evaluate_markers = false; /* every platform's pins count */
+	if ((rc = tg_input_parse_file(a->hashes, NULL, &opts, &inv, &err)) ||
+	    (rc = tg_verify_hashes(&inv, a->artifacts, &rep, &err))) {
+		rc = cli_fail(cli, &err);
+		goto out;
+	}
+	for (i = 0; i < rep.n_issues; i++)
+		if (pin_fails(rep.issues[i].kind, a->strict))
+			failed = true;
+	if (a->format == FMT_JSON) {
+		json_t *o = json_object(), *arr = json_array();
+		char *s;
+
+		json_object_set_new(o, "lockfile", json_string(a->hashes));
+		json_object_set_new(o, "format", json_string(inv.format ? inv.format : ""));
+		json_object_set_new(o, "packages", json_integer((json_int_t)rep.n_packages));
+		json_object_set_new(o, "strongly_hashed", json_integer((json_int_t)rep.n_strong));
+		if (a->artifacts) {
+			json_object_set_new(o, "artifacts_checked", json_integer((json_int_t)rep.n_files));
+			json_object_set_new(o, "artifacts_ok", json_integer((json_int_t)rep.n_files_ok));
+		}
+		for (i = 0; i < rep.n_issues; i++) {
+			const struct tg_pin_issue *is = &rep.issues[i];
+			json_t *x = json_object();
+
+			json_object_set_new(x, "kind", json_string(tg_pin_kind_name(is->kind)));
+			json_object_set_new(x, "package", json_string(is->package ? is->package : ""));
+			if (is->version)
+				json_object_set_new(x, "version", json_string(is->version));
+			if (is->origin_path)
+				json_object_set_new(x, "origin", json_string(is->origin_path));
+			if (is->origin_line)
+				json_object_set_new(x, "line", json_integer((json_int_t)is->origin_line));
+			if (is->file)
+				json_object_set_new(x, "file", json_string(is->file));
+			json_object_set_new(x, "detail", json_string(is->detail ? is->detail : ""));
+			json_array_append_new(arr, x);
+		}
+		json_object_set_new(o, "issues", arr);
+		json_object_set_new(o, "ok", json_boolean(!failed));
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+	} else {
+		for (i = 0; i < rep.n_issues; i++) {
+			const struct tg_pin_issue *is = &rep.issues[i];
+			const char *col = pin_fails(is->kind, a->strict) ? CLI_RED : CLI_YELLOW;
+
+			printf("%s%-15s%s %s%s%s", cli_c(cli, col), tg_pin_kind_name(is->kind),
+			       cli_c(cli, CLI_RESET), is->package ? is->package : "",
+			       is->version ? "==" : "", is->version ? is->version : "");
+			if (is->file)
+				printf(" [%s]", is->file);
+			if (is->origin_path && is->origin_line)
+				printf(" (%s:%lu)", is->origin_path, is->origin_line);
+			printf(": %s\n", is->detail ? is->detail : "");
+		}
+		printf("%zu package%s, %zu with a strong hash", rep.n_packages,
+		       rep.n_packages == 1 ? "" : "s", rep.n_strong);
+		if (a->artifacts)
+			printf("; %zu artifact%s checked, %zu match", rep.n_files,
+			       rep.n_files == 1 ? "" : "s", rep.n_files_ok);
+		printf("; %zu issue%s\n", rep.n_issues, rep.n_issues == 1 ? "" : "s");
+	}
+	rc = failed ? TG_EXIT_POLICY : TG_EXIT_OK;
+out:
+	tg_pin_report_release(&rep);
+	tg_inventory_release(&inv);
+	return rc;
+}
+
 /* ---- option parsing ---- */
 
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
@@ -817,6 +916,12 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 		} else if (opt_is(arg, "--config")) {
 			if (!(a.config = opt_value(argc, argv, &i, "--config")))
 				return cli_usage_error(cli, &tg_cmd_verify, "--config needs a file");
+		} else if (opt_is(arg, "--hashes")) {
+			if (!(a.hashes = opt_value(argc, argv, &i, "--hashes")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--hashes needs a lockfile");
+		} else if (opt_is(arg, "--artifacts")) {
+			if (!(a.artifacts = opt_value(argc, argv, &i, "--artifacts")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--artifacts needs a directory");
 		} else if (arg[0] == '-' && arg[1]) {
 			return cli_usage_error(cli, &tg_cmd_verify, "unknown option '%s'", arg);
 		} else if (!a.target) {
@@ -833,6 +938,13 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 			a.env_python = "python3";
 		return run_installed(cli, &a);
 	}
+	if (a.hashes) {
+		if (a.target)
+			return cli_usage_error(cli, &tg_cmd_verify, "unexpected argument '%s'", a.target);
+		return run_hashes(cli, &a);
+	}
+	if (a.artifacts)
+		return cli_usage_error(cli, &tg_cmd_verify, "--artifacts goes with --hashes");
 	if (a.attestation || a.provenance) {
 		if (a.attestation && a.provenance)
 			return cli_usage_error(cli, &tg_cmd_verify,
@@ -848,6 +960,10 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 		if (!a.target)
 			return cli_usage_error(cli, &tg_cmd_verify,
 					       "--bundle needs the signed FILE (or sha256:<hex>)");
+		if (a.key_path && (a.pol.identity || a.pol.identity_regex || a.pol.repository ||
+				   a.pol.issuer || a.pol.workflow || a.pol.ref))
+			return cli_usage_error(cli, &tg_cmd_verify,
+					       "--key verifies a key-signed bundle; it takes no identity options");
 		if (!a.key_path && !a.pol.identity && !a.pol.identity_regex && !a.pol.repository)
 			return cli_usage_error(cli, &tg_cmd_verify,
 					       "say who must have signed: --identity, "
@@ -868,7 +984,8 @@ const struct tg_command tg_cmd_verify = {
 		 "verify --bundle BUNDLE (FILE | sha256:HEX) --identity ID --issuer URL [options]\n"
 		 "verify --bundle BUNDLE (FILE | sha256:HEX) --key PUB.pem [--trusted-root PATH]\n"
 		 "verify --attestation FILE.publish.attestation DIST [policy] [--digest sha256:HEX]\n"
-		 "verify --provenance PROVENANCE.json DIST [policy] [--config tollgate.toml]",
+		 "verify --provenance PROVENANCE.json DIST [policy] [--config tollgate.toml]\n"
+		 "verify --hashes LOCKFILE [--artifacts DIR] [--strict] [--format FMT]",
 	.help =
 		"Installed integrity (--installed): every *.dist-info/RECORD in the site\n"
 		"directories is checked: each listed file's hash and size, files listed but\n"
@@ -894,6 +1011,11 @@ const struct tg_command tg_cmd_verify = {
 		"used (package, repository, workflow, identity, issuer, ref). For a\n"
 		"provenance object the publisher PyPI recorded must also agree with the\n"
 		"certificate. SLSA provenance predicates are summarised.\n"
+		"\n"
+		"Hash pinning (--hashes): packages of a requirements file or lockfile\n"
+		"without a hash, with only md5/sha1, or without an exact version; with\n"
+		"--artifacts, each downloaded file's SHA-256 against the pins of its\n"
+		"package, files the lockfile does not list, pinned packages with no file.\n"
 		"\n"
 		"Options:\n"
 		"  --installed      verify installed distributions\n"
@@ -921,11 +1043,16 @@ const struct tg_command tg_cmd_verify = {
 		"  --digest sha256:HEX  DIST's digest; DIST is then only a file name\n"
 		"  --config FILE    tollgate.toml with [[trust]] policies (default:\n"
 		"                   ./tollgate.toml when present)\n"
+		"  --hashes FILE    requirements file or lockfile to check for hash pins\n"
+		"  --artifacts DIR  downloaded distributions to check against the pins\n"
 		"\n"
 		"Exit status: --installed: 0 when nothing was modified, missing or\n"
 		"unrecorded (without --strict, a missing RECORD or a file listed without\n"
 		"hash is reported but does not fail), 1 when something was. --bundle: 0\n"
 		"verified, 1 a check failed (also for --attestation and --provenance).\n"
+		"--hashes: 1 when an artifact's hash is not pinned or an artifact is not in\n"
+		"the lockfile; with --strict also for unhashed, weak-only or unpinned\n"
+		"packages and pinned packages without an artifact.\n"
 		"All: 2 usage, 3 unreadable or malformed\n"
 		"input (including a bundle that is not valid JSON or base64).\n",
 	.run = run_verify,

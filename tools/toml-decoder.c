@@ -2,7 +2,10 @@
  *
  * The decoder interface of the toml-test suite: tables become objects,
  * arrays arrays, and every scalar {"type": T, "value": "text"}. Invalid
- * input exits 1 with file:line:col and the reason on stderr. */
+ * input exits 1 with file:line:col and the reason on stderr.
+ *
+ * With --check it only parses (and frees) the input: exit status and
+ * error message as above, no output. bench/bench_toml.sh times that. */
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
@@ -92,8 +95,9 @@ static json_t *to_json(const struct tg_toml_value *v)
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	bool check_only = argc == 2 && !strcmp(argv[1], "--check");
 	struct tg_buf in;
 	struct tg_err err;
 	struct tg_toml *doc = NULL;
@@ -101,11 +105,19 @@ int main(void)
 	char msg[1024];
 	int status = 1;
 
+	if (argc > 1 && !check_only) {
+		fprintf(stderr, "usage: toml-decoder [--check] < file.toml\n");
+		return 2;
+	}
 	tg_buf_init(&in, TG_TOML_DEFAULT_MAX_INPUT);
 	if (tg_read_file("-", TG_TOML_DEFAULT_MAX_INPUT, &in, &err) ||
 	    tg_toml_parse(in.data, in.len, "<stdin>", &doc, &err)) {
 		tg_err_format(&err, msg, sizeof(msg));
 		fprintf(stderr, "toml-decoder: %s\n", msg);
+		goto out;
+	}
+	if (check_only) {
+		status = 0;
 		goto out;
 	}
 	json = to_json(tg_toml_root(doc));

@@ -13,12 +13,14 @@
  * never modified after parsing, so concurrent readers are safe.
  *
  * Positions: every value records the 1-based line and column where it
- * starts in the source (the first character of the literal, the '[' of an
- * array or '{' of an inline table; for a table opened by a [header] or an
- * array-of-tables element the '[' of the header; for a table created
- * implicitly by a dotted key or by a header's parent path, the key segment
- * that created it). Columns count Unicode code points, a tab counts as one.
- * Table entries also record the position of their key.
+ * starts in the source: the first character of a scalar, the '[' of an
+ * array, the '{' of an inline table; the '[' of the header for a table
+ * defined by [header], for an [[array]] element and for the array of
+ * tables itself (its first header); the key segment that created a table
+ * implicitly (a dotted key, or a parent on a header path) until a later
+ * [header] defines it. Columns count Unicode code points (a tab is one);
+ * after a leading BOM they count from the first character after it. Table
+ * entries also record the position of their key.
  *
  * Strings are NUL-terminated for convenience, but TOML strings may contain
  * U+0000 (written \u0000), so the length is always available as well.

@@ -118,4 +118,23 @@ unsigned long in_json_line(const struct in_json_doc *doc, const json_t *v);
 int in_purl_package(const char *purl, enum tg_ecosystem *eco, char **name,
 		    char **version, struct tg_err *err);
 
+/* TOML lockfiles: parse with the input caps. The caller frees *doc with
+ * tg_toml_free(). */
+struct tg_toml;
+struct tg_toml_value;
+int in_toml_load(const char *data, size_t len, const char *origin,
+		 const struct tg_input_opts *opts, struct tg_toml **doc,
+		 struct tg_err *err);
+/* Evaluate an optional marker string value; *keep true when absent. */
+int in_toml_marker(const struct tg_toml_value *marker,
+		   const struct tg_input_opts *opts, const char *origin,
+		   unsigned long line, bool *keep, struct tg_err *err);
+/* Apply the keep / include_skipped rule: returns false when the package
+ * is to be dropped, else ORs TG_PKG_SKIPPED_MARKER into *flags as needed. */
+bool in_marker_flags(bool keep, const struct tg_input_opts *opts,
+		     unsigned *flags);
+/* Name at the start of a PEP 508 requirement string ("idna>=2.8; ...")
+ * into out (size IN_MAX_NAME + 1); false when there is none. */
+bool in_requirement_name(const char *req, char *out);
+
 #endif

@@ -12,11 +12,7 @@
 				 "%s input is not supported by this build yet", what); \
 	}
 
-PENDING(in_parse_requirements, "requirements")
-PENDING(in_parse_pylock, "pylock.toml")
-PENDING(in_parse_uv_lock, "uv.lock")
-PENDING(in_parse_poetry_lock, "poetry.lock")
-PENDING(in_parse_pdm_lock, "pdm.lock")
+
 
 int tg_input_parse_rootfs(const char *root, const struct tg_input_opts *opts,
 			  struct tg_inventory *out, struct tg_err *err)

@@ -49,9 +49,18 @@ static void locate(struct parser *p, size_t off, unsigned long *line,
 	if (off > p->n)
 		off = p->n;
 	if (off < p->t_off) {
-		p->t_off = 0;
-		p->t_line = 1;
+		/* Rare (errors reported at an earlier token): step back to off,
+		 * then recount the column from the start of its line. */
+		size_t ls;
+		while (p->t_off > off)
+			if (p->s[--p->t_off] == '\n')
+				p->t_line--;
+		for (ls = off; ls > 0 && p->s[ls - 1] != '\n'; ls--)
+			;
 		p->t_col = 1;
+		for (; ls < off; ls++)
+			if (((unsigned char)p->s[ls] & 0xc0) != 0x80)
+				p->t_col++;
 	}
 	while (p->t_off < off) {
 		unsigned char c = (unsigned char)p->s[p->t_off++];
@@ -182,23 +191,22 @@ static const char *what_value(const struct tg_toml_value *v)
 	}
 }
 
-/* New value whose text starts at offset off, nested `depth` levels below
- * the root; counts against the value and depth caps. */
-static int new_value(struct parser *p, enum tg_toml_type type, size_t off,
-		     unsigned depth, struct tg_toml_value **out)
+/* New value at line:col, nested `depth` levels below the root; counts
+ * against the value and depth caps. */
+static int make_value(struct parser *p, enum tg_toml_type type,
+		      unsigned long line, unsigned long col, unsigned depth,
+		      struct tg_toml_value **out)
 {
-	unsigned long line, col;
 	struct tg_toml_value *v;
 
 	if (depth > p->lim.max_depth)
-		return perr_code(p, TG_ELIMIT, off,
+		return tg_err_at(p->err, TG_ELIMIT, p->origin, line, col,
 				 "nesting deeper than the limit of %u levels",
 				 p->lim.max_depth);
 	if (p->nvalues >= p->lim.max_values)
-		return perr_code(p, TG_ELIMIT, off,
+		return tg_err_at(p->err, TG_ELIMIT, p->origin, line, col,
 				 "more than the limit of %zu values in one document",
 				 p->lim.max_values);
-	locate(p, off, &line, &col);
 	v = tg_toml_new_value(p->doc, type, line, col);
 	if (!v)
 		return nomem(p);
@@ -208,27 +216,28 @@ static int new_value(struct parser *p, enum tg_toml_type type, size_t off,
 	return 0;
 }
 
+/* New value whose text starts at offset off. */
+static int new_value(struct parser *p, enum tg_toml_type type, size_t off,
+		     unsigned depth, struct tg_toml_value **out)
+{
+	unsigned long line, col;
+
+	locate(p, off, &line, &col);
+	return make_value(p, type, line, col, depth, out);
+}
+
 /* A table created where a key segment was written. */
 static int new_table_at_seg(struct parser *p, struct tg_toml_value *parent,
 			    const struct keyseg *sg, enum tg_toml_table_kind kind,
 			    struct tg_toml_value **out)
 {
 	struct tg_toml_value *t;
+	int rc;
 
-	if (parent->depth + 1u > p->lim.max_depth)
-		return tg_err_at(p->err, TG_ELIMIT, p->origin, sg->line, sg->col,
-				 "nesting deeper than the limit of %u levels",
-				 p->lim.max_depth);
-	if (p->nvalues >= p->lim.max_values)
-		return tg_err_at(p->err, TG_ELIMIT, p->origin, sg->line, sg->col,
-				 "more than the limit of %zu values in one document",
-				 p->lim.max_values);
-	t = tg_toml_new_value(p->doc, TG_TOML_TABLE, sg->line, sg->col);
-	if (!t)
-		return nomem(p);
+	if ((rc = make_value(p, TG_TOML_TABLE, sg->line, sg->col,
+			     parent->depth + 1u, &t)))
+		return rc;
 	t->kind = (uint8_t)kind;
-	t->depth = (uint16_t)(parent->depth + 1u);
-	p->nvalues++;
 	if (tg_toml_table_add(p->doc, parent, p->keys.data + sg->off, sg->len,
 			      t, sg->line, sg->col))
 		return nomem(p);
@@ -1280,7 +1289,7 @@ static int parse_header(struct parser *p)
 	}
 	if (!v) {
 		struct tg_toml_value *arr;
-		if ((rc = new_value(p, TG_TOML_ARRAY, open, t->depth + 1u, &arr)))
+		if ((rc = make_value(p, TG_TOML_ARRAY, oline, ocol, t->depth + 1u, &arr)))
 			return rc;
 		arr->kind = TG_ARR_TABLES;
 		if (tg_toml_table_add(p->doc, t, p->keys.data + last->off, last->len,
@@ -1296,7 +1305,7 @@ static int parse_header(struct parser *p)
 				 "[[%s]] conflicts with '%s', which is already %s (line %lu)",
 				 kn, kn, what_value(v), v->line);
 	}
-	if ((rc = new_value(p, TG_TOML_TABLE, open, v->depth + 1u, &nt)))
+	if ((rc = make_value(p, TG_TOML_TABLE, oline, ocol, v->depth + 1u, &nt)))
 		return rc;
 	nt->kind = TG_TBL_HEADER;
 	if (tg_toml_array_add(v, nt))

@@ -111,11 +111,18 @@ int sg_b64_member(const json_t *obj, const char *key, const char *what,
 /* Parse a JSON int64 given as a string or a number. */
 bool sg_json_int64(const json_t *v, int64_t *out);
 
-/* tlog checks */
+/* tlog checks: the log is trusted, its promise (SET) and proof (inclusion
+ * proof under a signed checkpoint) hold; *time_verified when the SET made
+ * the integrated time trustworthy. */
 int sg_tlog_verify(const struct tg_sigstore_root *root, const struct sg_bundle *b,
-		   const struct sg_tlog *e, const unsigned char art_digest[32],
-		   EVP_PKEY *signer_key, time_t now, bool *time_verified,
+		   const struct sg_tlog *e, time_t now, bool *time_verified,
 		   struct tg_err *err);
+/* Was the entry's log key valid at t (for entries timed by a TSA)? */
+bool sg_tlog_valid_at(const struct tg_sigstore_root *root, const struct sg_tlog *e, time_t t);
+/* The entry's body describes this bundle's signature, key and artifact. */
+int sg_tlog_match_body(const struct sg_bundle *b, const struct sg_tlog *e,
+		       const unsigned char art_digest[32], EVP_PKEY *signer_key,
+		       struct tg_err *err);
 /* RFC 3161 token over sig; *t gets the verified genTime. */
 int sg_tsa_verify(const struct tg_sigstore_root *root, const struct tg_buf *token,
 		  const struct tg_buf *sig, time_t *t, struct tg_err *err);

@@ -326,9 +326,10 @@ int tg_sigstore_root_load(const char *data, size_t len, const char *origin,
 		return err ? err->code : TG_EPARSE;
 	mt = tg_json_str(j, "mediaType");
 	if (!mt || !tg_str_starts_with(mt, "application/vnd.dev.sigstore.trustedroot")) {
-		json_decref(j);
-		return tg_err_at(err, TG_EPARSE, origin, 0, 0,
-				 "not a Sigstore trusted root (mediaType '%s')", mt ? mt : "");
+		rc = tg_err_at(err, TG_EPARSE, origin, 0, 0,
+			       "not a Sigstore trusted root (mediaType '%.100s')", mt ? mt : "");
+		json_decref(j); /* mt points into j */
+		return rc;
 	}
 	r = calloc(1, sizeof(*r));
 	if (!r) {

@@ -152,9 +152,9 @@ static int body_mismatch(struct tg_err *err, const char *kind, const char *what)
 			  kind, what);
 }
 
-static int match_body(const struct sg_bundle *b, const struct sg_tlog *e,
-		      const unsigned char art_digest[32], EVP_PKEY *signer_key,
-		      struct tg_err *err)
+int sg_tlog_match_body(const struct sg_bundle *b, const struct sg_tlog *e,
+		       const unsigned char art_digest[32], EVP_PKEY *signer_key,
+		       struct tg_err *err)
 {
 	json_t *body;
 	const json_t *spec;
@@ -438,9 +438,15 @@ static int verify_checkpoint(const struct sg_log *log, const struct sg_tlog *e,
 	return 0;
 }
 
+bool sg_tlog_valid_at(const struct tg_sigstore_root *root, const struct sg_tlog *e, time_t t)
+{
+	const struct sg_log *log = find_log(root->tlogs, root->n_tlogs, e->log_id, e->log_id_len);
+
+	return log && sg_in_range(&log->valid, t);
+}
+
 int sg_tlog_verify(const struct tg_sigstore_root *root, const struct sg_bundle *b,
-		   const struct sg_tlog *e, const unsigned char art_digest[32],
-		   EVP_PKEY *signer_key, time_t now, bool *time_verified,
+		   const struct sg_tlog *e, time_t now, bool *time_verified,
 		   struct tg_err *err)
 {
 	const struct sg_log *log = find_log(root->tlogs, root->n_tlogs, e->log_id, e->log_id_len);
@@ -449,8 +455,6 @@ int sg_tlog_verify(const struct tg_sigstore_root *root, const struct sg_bundle *
 	*time_verified = false;
 	if (!log)
 		return tg_err_set(err, TG_EVERIFY, "tlog: log id of the entry is not in the trusted root");
-	if ((rc = match_body(b, e, art_digest, signer_key, err)))
-		return rc;
 	if (e->integrated_time > now + 60)
 		return tg_err_set(err, TG_EVERIFY, "tlog: integrated time is in the future");
 	if (b->minor == 1 && e->set.len == 0)

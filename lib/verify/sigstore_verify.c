@@ -397,7 +397,7 @@ int tg_sigstore_verify_json(const struct tg_sigstore_root *root, const json_t *j
 	for (i = 0; i < b.n_tlog; i++) {
 		bool tv;
 
-		if ((rc = sg_tlog_verify(root, &b, &b.tlog[i], art->sha256, key, now, &tv, err)))
+		if ((rc = sg_tlog_verify(root, &b, &b.tlog[i], now, &tv, err)))
 			goto out;
 		if (tv)
 			times[n_times++] = (time_t)b.tlog[i].integrated_time;
@@ -416,6 +416,21 @@ int tg_sigstore_verify_json(const struct tg_sigstore_root *root, const json_t *j
 				"time: no verified signing time (needs a signed entry timestamp "
 				"or an RFC 3161 timestamp)");
 		goto out;
+	}
+	/* An entry without its own verified time (Rekor v2) must come from a
+	 * log key that was valid when the timestamp authority saw the
+	 * signature. */
+	for (i = 0; i < b.n_tlog; i++) {
+		size_t k;
+
+		if (b.tlog[i].set.len && b.tlog[i].integrated_time > 0)
+			continue;
+		for (k = 0; k < n_times; k++)
+			if (!sg_tlog_valid_at(root, &b.tlog[i], times[k])) {
+				rc = tg_err_set(err, TG_EVERIFY,
+						"tlog: the log key was not valid at the timestamped time");
+				goto out;
+			}
 	}
 	res->signed_at = times[0];
 	for (i = 1; i < n_times; i++)
@@ -443,6 +458,9 @@ int tg_sigstore_verify_json(const struct tg_sigstore_root *root, const json_t *j
 		if ((rc = check_identity(b.leaf, pol, res, err)))
 			goto out;
 	}
+	for (i = 0; i < b.n_tlog; i++)
+		if ((rc = sg_tlog_match_body(&b, &b.tlog[i], art->sha256, key, err)))
+			goto out;
 	if (b.dsse) {
 		res->dsse = true;
 		res->payload_type = tg_strdup(b.payload_type);

@@ -87,8 +87,11 @@ check(rc == 0 and len(out["inventories"][0]["packages"]) == want,
 
 # Pipfile.lock
 pf = os.path.join(DATA, "pipfile/Pipfile.lock")
-rc, out, err = inventory(pf)
+rc, out, err = inventory(pf, "--all-markers", "--platform", "linux")
 check(rc == 0, f"Pipfile.lock exits 0 ({err.strip()})")
+if rc == 0:
+    flagged = [p["name"] for p in out["inventories"][0]["packages"] if "skipped-marker" in p["flags"]]
+    check(flagged == ["pywin32"], f"only pywin32 is skipped on linux: {flagged}")
 if rc == 0:
     d = json.load(open(pf))
     want = sorted((n, e["version"][2:] if e.get("version", "*").startswith("==") else None,

@@ -68,17 +68,33 @@ static void walk(const struct tg_toml_value *v, unsigned depth)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tg_toml *doc = NULL;
-	struct tg_err err;
+	struct tg_toml *doc = NULL, *small = NULL;
+	struct tg_err err, serr;
+	/* Tight caps reach every limit check with short inputs. */
+	const struct tg_toml_limits tight = { .max_input = 2048, .max_depth = 4,
+					      .max_key_len = 8, .max_string_len = 16,
+					      .max_values = 40 };
 	int rc = tg_toml_parse((const char *)data, size, "fuzz.toml", &doc, &err);
+	int src = tg_toml_parse_ex((const char *)data, size, "fuzz.toml", &tight,
+				   &small, &serr);
 
 	if (rc) {
 		check(doc == NULL);
 		check((int)err.code == rc && err.msg[0] != '\0');
+		check(err.line >= 1 || rc == TG_ELIMIT);
 		check(rc == TG_EPARSE || rc == TG_ELIMIT || rc == TG_ENOMEM);
-		return 0;
+	} else {
+		walk(tg_toml_root(doc), 0);
 	}
-	walk(tg_toml_root(doc), 0);
+	/* Caps only ever turn success into a limit error, never the reverse. */
+	if (src) {
+		check(small == NULL);
+		check(src == TG_ELIMIT || src == rc);
+	} else {
+		check(rc == 0);
+		walk(tg_toml_root(small), 0);
+	}
 	tg_toml_free(doc);
+	tg_toml_free(small);
 	return 0;
 }
