@@ -83,6 +83,7 @@ struct tg_advisory {
 	/* Only the entries that name the package being matched. */
 	struct tg_osv_affected *affected;
 	size_t n_affected;
+	bool details_loaded; /* tg_vuln_source.details() has filled it */
 };
 
 struct tg_advisory_list {
@@ -143,6 +144,9 @@ struct tg_vscheme {
 	/* Canonical text for versions-list matching (heap; NULL on ENOMEM). */
 	char *(*canonical)(const void *v);
 	bool (*is_prerelease)(const void *v);
+	/* Optional fast path: true only when s is already in canonical form
+	 * (then canonical(parse(s)) == s and no parse is needed). */
+	bool (*is_canonical)(const char *s);
 };
 
 /* The scheme for a range type in an ecosystem, or NULL when ranges of
@@ -240,6 +244,28 @@ int tg_match_package(const struct tg_vuln_source *src,
 int tg_match_report(const struct tg_vuln_source *src,
 		    const struct tg_match_opts *opts, struct tg_report *report,
 		    struct tg_err *err);
+
+/* ---- the database as a source ---- */
+
+struct tg_db;
+
+/* A source answering from an open database (db.h): advisories from the
+ * affected table (one query per package), details only for advisories
+ * that match, latest versions from the registry name list, KEV and EPSS
+ * by CVE. The handle stays owned by the caller and must outlive *out;
+ * like the handle, the source is for one thread. */
+void tg_match_db_source(struct tg_db *db, struct tg_vuln_source *out);
+
+/* Run fn(ctx) while one read snapshot of db is held, so that every query
+ * fn makes sees the same database (an update swapping the file in midway
+ * cannot mix two versions) and SQLite takes its lock once, not once per
+ * query. Returns fn's result. */
+int tg_match_db_snapshot(struct tg_db *db, int (*fn)(void *ctx), void *ctx,
+			 struct tg_err *err);
+
+/* Feed versions of the database for the report ("osv-pypi", "kev"...). */
+int tg_match_db_feeds(struct tg_db *db, struct tg_report *report,
+		      struct tg_err *err);
 
 /* ---- priority (docs/priority.md) ---- */
 

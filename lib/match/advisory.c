@@ -11,27 +11,33 @@
 #include "tollgate/str.h"
 
 /* Grow *arr (of elem-sized items) to hold one more; the new slot is
- * zeroed. Returns the slot or NULL with err set. */
+ * zeroed. Returns the slot or NULL with err set. The capacity is implicit:
+ * the array is reallocated when n reaches a power of two (so arrays built
+ * here must only ever grow through push). */
 static void *push(void **arr, size_t *n, size_t elem, size_t max,
 		  const char *what, struct tg_err *err)
 {
 	size_t bytes;
-	char *nv;
+	char *nv = *arr;
 
 	if (*n >= max) {
 		tg_err_set(err, TG_ELIMIT, "too many %s (limit %zu)", what, max);
 		return NULL;
 	}
-	if (!tg_size_mul(*n + 1, elem, &bytes)) {
-		tg_err_set(err, TG_ELIMIT, "size overflow");
-		return NULL;
+	if (*n == 0 || (*n & (*n - 1)) == 0) {
+		size_t cap = *n ? *n * 2 : 1;
+
+		if (!tg_size_mul(cap, elem, &bytes)) {
+			tg_err_set(err, TG_ELIMIT, "size overflow");
+			return NULL;
+		}
+		nv = realloc(*arr, bytes);
+		if (!nv) {
+			tg_err_set(err, TG_ENOMEM, "out of memory");
+			return NULL;
+		}
+		*arr = nv;
 	}
-	nv = realloc(*arr, bytes);
-	if (!nv) {
-		tg_err_set(err, TG_ENOMEM, "out of memory");
-		return NULL;
-	}
-	*arr = nv;
 	memset(nv + *n * elem, 0, elem);
 	return nv + (*n)++ * elem;
 }

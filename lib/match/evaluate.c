@@ -28,11 +28,18 @@ void tg_vctx_init(struct tg_vctx *c, const char *text)
 	c->text = text;
 }
 
+void tg_vctx_init_interned(struct tg_vctx *c, const char *text,
+			   struct tg_vintern *intern)
+{
+	tg_vctx_init(c, text);
+	c->intern = intern;
+}
+
 void tg_vctx_release(struct tg_vctx *c)
 {
 	size_t i;
 
-	for (i = 0; i < TG_VCTX_SLOTS; i++)
+	for (i = 0; !c->intern && i < TG_VCTX_SLOTS; i++)
 		if (c->slot[i].scheme && c->slot[i].handle)
 			c->slot[i].scheme->release(c->slot[i].handle);
 	free(c->canon);
@@ -48,7 +55,9 @@ void *tg_vctx_get(struct tg_vctx *c, const struct tg_vscheme *s, bool *oom)
 			return c->slot[i].handle;
 		if (!c->slot[i].scheme) {
 			c->slot[i].scheme = s;
-			c->slot[i].handle = s->parse(c->text, oom);
+			c->slot[i].handle = c->intern
+				? tg_vintern_parse(c->intern, s, c->text, oom)
+				: s->parse(c->text, oom);
 			return c->slot[i].handle;
 		}
 	}
@@ -67,6 +76,8 @@ const char *tg_vctx_canon(struct tg_vctx *c, const struct tg_vscheme *s,
 		return c->canon ? c->canon : c->text;
 	c->canon_done = true;
 	if (!s || !s->canonical)
+		return c->text;
+	if (s->is_canonical && s->is_canonical(c->text))
 		return c->text;
 	h = tg_vctx_get(c, s, oom);
 	if (!h)
@@ -134,8 +145,8 @@ static void sort_events(const struct tg_vscheme *s, struct tg_cevent *ev,
 }
 
 static int compile_range(const struct tg_osv_range *r,
-			 const struct tg_vscheme *s, struct tg_crange *out,
-			 struct tg_err *err)
+			 const struct tg_vscheme *s, struct tg_vintern *intern,
+			 struct tg_crange *out, struct tg_err *err)
 {
 	size_t i, bytes;
 
@@ -162,7 +173,7 @@ static int compile_range(const struct tg_osv_range *r,
 		if (e->kind == TG_OSV_INTRODUCED && strcmp(e->version, "0") == 0) {
 			ce.zero = true;
 		} else {
-			ce.v = s->parse(e->version, &oom);
+			ce.v = tg_vintern_parse(intern, s, e->version, &oom);
 			if (oom)
 				return tg_err_set(err, TG_ENOMEM, "out of memory");
 			if (!ce.v) {
@@ -187,18 +198,13 @@ static int compile_range(const struct tg_osv_range *r,
 
 static void release_range(struct tg_crange *r)
 {
-	size_t i;
-
-	for (i = 0; r->ev && i < r->n_ev; i++)
-		if (r->ev[i].v)
-			r->scheme->release(r->ev[i].v);
 	free(r->ev);
 	memset(r, 0, sizeof(*r));
 }
 
 int tg_cadv_compile(const struct tg_advisory *adv, enum tg_ecosystem eco,
-		    const struct tg_match_opts *opts, struct tg_cadv *out,
-		    struct tg_err *err)
+		    const struct tg_match_opts *opts, struct tg_vintern *intern,
+		    struct tg_cadv *out, struct tg_err *err)
 {
 	const struct tg_vscheme *primary = tg_match_scheme(opts, eco, TG_OSV_RANGE_ECOSYSTEM);
 	size_t i, j, n_ranges = 0, n_versions = 0, bytes;
@@ -235,7 +241,7 @@ int tg_cadv_compile(const struct tg_advisory *adv, enum tg_ecosystem eco,
 
 			if (!s)
 				continue; /* GIT and friends: versions list decides */
-			rc = compile_range(&af->ranges[j], s,
+			rc = compile_range(&af->ranges[j], s, intern,
 					   &out->ranges[out->n_ranges], err);
 			out->n_ranges++;
 			if (rc) {
@@ -244,19 +250,14 @@ int tg_cadv_compile(const struct tg_advisory *adv, enum tg_ecosystem eco,
 			}
 		}
 		for (j = 0; j < af->n_versions; j++) {
-			struct tg_vctx c;
 			bool oom = false;
-			const char *canon;
 
-			tg_vctx_init(&c, af->versions[j]);
-			canon = tg_vctx_canon(&c, primary, &oom);
-			out->versions[out->n_versions] = oom ? NULL : tg_strdup(canon);
-			tg_vctx_release(&c);
-			if (!out->versions[out->n_versions]) {
+			out->versions[out->n_versions++] =
+				tg_vintern_canon(intern, primary, af->versions[j], &oom);
+			if (oom) {
 				tg_cadv_release(out);
 				return tg_err_set(err, TG_ENOMEM, "out of memory");
 			}
-			out->n_versions++;
 		}
 	}
 	return 0;
@@ -269,8 +270,6 @@ void tg_cadv_release(struct tg_cadv *c)
 	for (i = 0; i < c->n_ranges; i++)
 		release_range(&c->ranges[i]);
 	free(c->ranges);
-	for (i = 0; i < c->n_versions; i++)
-		free(c->versions[i]);
 	free(c->versions);
 	memset(c, 0, sizeof(*c));
 }
@@ -321,7 +320,6 @@ static enum tg_affect eval_range(const struct tg_crange *r, struct tg_vctx *v,
 enum tg_affect tg_cadv_eval(const struct tg_cadv *c, struct tg_vctx *v,
 			    const struct tg_vscheme *primary, bool *oom)
 {
-	bool unknown = false;
 	size_t i;
 
 	if (c->adv->withdrawn)
@@ -333,6 +331,17 @@ enum tg_affect tg_cadv_eval(const struct tg_cadv *c, struct tg_vctx *v,
 			if (strcmp(c->versions[i], canon) == 0)
 				return TG_AFFECT_YES;
 	}
+	return tg_cadv_eval_ranges(c, v, oom);
+}
+
+enum tg_affect tg_cadv_eval_ranges(const struct tg_cadv *c, struct tg_vctx *v,
+				   bool *oom)
+{
+	bool unknown = false;
+	size_t i;
+
+	if (c->adv->withdrawn)
+		return TG_AFFECT_NO;
 	for (i = 0; i < c->n_ranges; i++) {
 		enum tg_affect a = eval_range(&c->ranges[i], v, oom);
 
@@ -351,18 +360,23 @@ int tg_advisory_affects(const struct tg_advisory *adv, enum tg_ecosystem eco,
 			enum tg_affect *out, struct tg_err *err)
 {
 	struct tg_match_opts opts = { .scheme_for = scheme_for };
+	struct tg_vintern intern;
 	struct tg_cadv c;
 	struct tg_vctx v;
 	bool oom = false;
 	int rc;
 
 	*out = TG_AFFECT_NO;
-	if ((rc = tg_cadv_compile(adv, eco, &opts, &c, err)))
+	tg_vintern_init(&intern);
+	if ((rc = tg_cadv_compile(adv, eco, &opts, &intern, &c, err))) {
+		tg_vintern_release(&intern);
 		return rc;
+	}
 	tg_vctx_init(&v, version);
 	*out = tg_cadv_eval(&c, &v, tg_match_scheme(&opts, eco, TG_OSV_RANGE_ECOSYSTEM), &oom);
 	tg_vctx_release(&v);
 	tg_cadv_release(&c);
+	tg_vintern_release(&intern);
 	if (oom)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	return 0;

@@ -82,25 +82,36 @@ const char *tg_prefer_id_name(enum tg_prefer_id p)
 
 struct cand {
 	const char *text; /* borrowed from an advisory or from latest */
-	struct tg_vctx v;
+	struct tg_vctx v; /* handles from the package's intern table */
+	bool row_ready;   /* versions-list hits entered in the matrix */
 };
 
+/* Matching state. The first half depends only on the package name and
+ * is kept while consecutive packages share it (a name pinned in several
+ * inputs or environments is loaded and compiled once); the second half
+ * is per version. */
 struct pkg_match {
 	const struct tg_vuln_source *src;
 	const struct tg_match_opts *opts;
 	enum tg_ecosystem eco;
 	const struct tg_vscheme *primary;
+	char *norm;
+	bool loaded;
 	struct tg_advisory_list list;
 	struct tg_cadv *c;
 	size_t n;
-	enum tg_affect *res;
-	size_t *parent;
-	struct tg_vctx pv;
+	struct tg_vintern intern;
+	struct tg_vlist_index vl;
 	char *latest;
-	struct cand *cands;
+	bool latest_done;
+	struct cand *cands;      /* fix candidates, sorted */
 	size_t n_cands;
 	bool cands_done;
 	unsigned char *matrix;   /* n_cands x n, enum tg_affect + 1; 0 = not yet */
+	/* per version */
+	enum tg_affect *res;
+	size_t *parent;
+	struct tg_vctx pv;
 	bool oom;
 };
 
@@ -147,6 +158,7 @@ static int group_advisories(struct pkg_match *m, struct tg_err *err)
 	struct id_ref *refs;
 	size_t i, j, n_refs = 0, total = 0, bytes;
 
+	free(m->parent);
 	m->parent = malloc((m->n ? m->n : 1) * sizeof(*m->parent));
 	if (!m->parent)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
@@ -227,39 +239,29 @@ static int add_cand(struct pkg_match *m, const char *text, size_t *cap,
 	}
 	nc = &m->cands[m->n_cands];
 	nc->text = text;
-	tg_vctx_init(&nc->v, text);
+	nc->row_ready = false;
+	tg_vctx_init_interned(&nc->v, text, &m->intern);
 	/* Slot 0 is always the primary scheme (cand_cmp relies on it). */
 	h = tg_vctx_get(&nc->v, m->primary, &m->oom);
-	if (m->oom) {
-		tg_vctx_release(&nc->v);
+	if (m->oom)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
-	}
-	if (!h) {
-		tg_vctx_release(&nc->v);
-		return 0;
-	}
-	m->n_cands++;
+	if (h)
+		m->n_cands++;
 	return 0;
 }
 
-/* Candidates: introduced and fixed events of every range, plus the latest
- * known release; kept when above the installed version, not above the
- * latest release (when it is known and not behind the installed one), and
- * not a pre-release unless pre-releases are acceptable. Sorted, unique. */
+/* Every fix candidate of the package, once per name: introduced and fixed
+ * events of every range, and the latest known release; sorted, unique.
+ * Whether a candidate is affected by an advisory does not depend on the
+ * installed version, so the matrix of answers is shared by all versions
+ * of the name too. */
 static int collect_candidates(struct pkg_match *m, struct tg_err *err)
 {
 	size_t cap = 0, i, j, k, out;
-	void *pv, *latest_h = NULL;
-	struct tg_vctx latest_v;
-	bool pv_pre, latest_ok = false;
 	struct cand *tmp;
 	int rc = 0;
 
 	m->cands_done = true;
-	pv = tg_vctx_get(&m->pv, m->primary, &m->oom);
-	if (!pv)
-		return m->oom ? tg_err_set(err, TG_ENOMEM, "out of memory") : 0;
-	pv_pre = m->primary->is_prerelease && m->primary->is_prerelease(pv);
 	for (i = 0; i < m->n; i++) {
 		const struct tg_cadv *c = &m->c[i];
 
@@ -280,32 +282,11 @@ static int collect_candidates(struct pkg_match *m, struct tg_err *err)
 	}
 	if (m->latest && (rc = add_cand(m, m->latest, &cap, err)))
 		return rc;
-	tg_vctx_init(&latest_v, m->latest ? m->latest : "");
-	if (m->latest) {
-		latest_h = tg_vctx_get(&latest_v, m->primary, &m->oom);
-		latest_ok = latest_h && m->primary->cmp(latest_h, pv) >= 0;
-	}
-	for (i = 0, out = 0; i < m->n_cands; i++) {
-		void *h = m->cands[i].v.slot[0].handle;
-		bool keep = m->primary->cmp(h, pv) > 0;
-
-		if (keep && !pv_pre && !m->opts->allow_prerelease_fix &&
-		    m->primary->is_prerelease && m->primary->is_prerelease(h))
-			keep = false;
-		if (keep && latest_ok && m->primary->cmp(h, latest_h) > 0)
-			keep = false;
-		if (keep)
-			m->cands[out++] = m->cands[i];
-		else
-			tg_vctx_release(&m->cands[i].v);
-	}
-	tg_vctx_release(&latest_v);
-	m->n_cands = out;
-	if (out > 1) {
-		tmp = malloc(out * sizeof(*tmp));
+	if (m->n_cands > 1) {
+		tmp = malloc(m->n_cands * sizeof(*tmp));
 		if (!tmp)
 			return tg_err_set(err, TG_ENOMEM, "out of memory");
-		sort_cands(m->primary, m->cands, tmp, out);
+		sort_cands(m->primary, m->cands, tmp, m->n_cands);
 		free(tmp);
 		for (i = 1, out = 1; i < m->n_cands; i++) {
 			if (cand_cmp(m->primary, &m->cands[out - 1], &m->cands[i]) == 0)
@@ -336,58 +317,108 @@ static int collect_candidates(struct pkg_match *m, struct tg_err *err)
 static enum tg_affect at_cand(struct pkg_match *m, size_t cand, size_t adv)
 {
 	unsigned char *cell = &m->matrix[cand * m->n + adv];
+	struct cand *c = &m->cands[cand];
 
+	if (!c->row_ready) {
+		const char *canon = tg_vctx_canon(&c->v, m->primary, &m->oom);
+		const struct tg_vlist_entry *e = tg_vlist_find(&m->vl, canon);
+		size_t k;
+
+		c->row_ready = true;
+		for (k = 0; e && k < e->n; k++)
+			m->matrix[cand * m->n + e->advs[k]] = 1 + TG_AFFECT_YES;
+	}
 	if (!*cell)
-		*cell = (unsigned char)(1 + tg_cadv_eval(&m->c[adv], &m->cands[cand].v,
-							 m->primary, &m->oom));
+		*cell = (unsigned char)(1 + tg_cadv_eval_ranges(&m->c[adv], &c->v,
+								&m->oom));
 	return (enum tg_affect)(*cell - 1);
 }
 
-/* The smallest candidate that no matched member of the group affects and
- * that no other advisory affects; failing that, the smallest that fixes
- * the group and adds no hole the installed version does not already
- * have. NULL when there is none. */
+/* The smallest candidate above the installed version that no matched
+ * member of the group affects and that no other advisory affects;
+ * failing that, the smallest that fixes the group and adds no hole the
+ * installed version does not already have. Candidates are kept only when
+ * not above the latest release (when it is known and not behind the
+ * installed version) and, for users of final releases, not pre-releases.
+ * NULL when there is none. */
 static int suggest_fix(struct pkg_match *m, size_t root, const char **fix,
 		       struct tg_err *err)
 {
 	const char *fallback = NULL;
-	size_t c, a;
+	void *pv, *latest_h = NULL;
+	bool pv_pre, latest_ok = false;
+	size_t c, a, lo, hi, *members, *others, n_members = 0, n_others = 0;
 	int rc;
 
 	*fix = NULL;
 	if (!m->cands_done && (rc = collect_candidates(m, err)))
 		return rc;
-	for (c = 0; c < m->n_cands; c++) {
-		bool fixes = true, clean = true, no_new_hole = true;
+	pv = tg_vctx_get(&m->pv, m->primary, &m->oom);
+	if (!pv || !m->n_cands)
+		return 0;
+	pv_pre = m->primary->is_prerelease && m->primary->is_prerelease(pv);
+	if (m->latest) {
+		latest_h = tg_vintern_parse(&m->intern, m->primary, m->latest, &m->oom);
+		latest_ok = latest_h && m->primary->cmp(latest_h, pv) >= 0;
+	}
+	/* First candidate above the installed version. */
+	for (lo = 0, hi = m->n_cands; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		for (a = 0; a < m->n && fixes; a++) {
-			if (uf_find(m->parent, a) != root)
-				continue;
-			if (m->res[a] == TG_AFFECT_YES && at_cand(m, c, a) != TG_AFFECT_NO)
-				fixes = false;
+		if (m->primary->cmp(m->cands[mid].v.slot[0].handle, pv) > 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	members = malloc((m->n ? m->n : 1) * sizeof(*members));
+	others = malloc((m->n ? m->n : 1) * sizeof(*others));
+	if (!members || !others) {
+		free(members);
+		free(others);
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	}
+	for (a = 0; a < m->n; a++) {
+		if (uf_find(m->parent, a) == root) {
+			if (m->res[a] == TG_AFFECT_YES)
+				members[n_members++] = a;
+		} else if (!m->list.items[a].withdrawn) {
+			others[n_others++] = a;
 		}
+	}
+	for (c = lo; c < m->n_cands && !*fix; c++) {
+		void *h = m->cands[c].v.slot[0].handle;
+		bool fixes = true, clean = true, no_new_hole = true;
+		size_t k;
+
+		if (latest_ok && m->primary->cmp(h, latest_h) > 0)
+			break;
+		if (!pv_pre && !m->opts->allow_prerelease_fix &&
+		    m->primary->is_prerelease && m->primary->is_prerelease(h))
+			continue;
+		for (k = 0; k < n_members && fixes; k++)
+			if (at_cand(m, c, members[k]) != TG_AFFECT_NO)
+				fixes = false;
 		if (!fixes)
 			continue;
-		for (a = 0; a < m->n; a++) {
-			enum tg_affect at;
-
-			if (uf_find(m->parent, a) == root || m->list.items[a].withdrawn)
+		for (k = 0; k < n_others; k++) {
+			if (at_cand(m, c, others[k]) == TG_AFFECT_NO)
 				continue;
-			at = at_cand(m, c, a);
-			if (at != TG_AFFECT_NO) {
-				clean = false;
-				if (m->res[a] != TG_AFFECT_YES)
-					no_new_hole = false;
-			}
+			clean = false;
+			if (m->res[others[k]] != TG_AFFECT_YES)
+				no_new_hole = false;
+			/* Nothing more to learn from this candidate. */
+			if (fallback || !no_new_hole)
+				break;
 		}
-		if (clean) {
+		if (clean)
 			*fix = m->cands[c].text;
-			return 0;
-		}
-		if (no_new_hole && !fallback)
+		else if (no_new_hole && !fallback)
 			fallback = m->cands[c].text;
 	}
-	*fix = fallback;
+	free(members);
+	free(others);
+	if (!*fix)
+		*fix = fallback;
 	return 0;
 }
 
@@ -726,22 +757,166 @@ static int emit_unpinned(struct tg_report *report, const struct tg_package *pkg,
 	return rc;
 }
 
+static void version_release(struct pkg_match *m)
+{
+	free(m->res);
+	m->res = NULL;
+	free(m->parent);
+	m->parent = NULL;
+	tg_vctx_release(&m->pv);
+}
+
 static void pkg_match_release(struct pkg_match *m)
 {
 	size_t i;
 
-	for (i = 0; m->c && i < m->n; i++)
-		tg_cadv_release(&m->c[i]);
-	free(m->c);
-	free(m->res);
-	free(m->parent);
+	version_release(m);
 	for (i = 0; i < m->n_cands; i++)
 		tg_vctx_release(&m->cands[i].v);
 	free(m->cands);
 	free(m->matrix);
+	for (i = 0; m->c && i < m->n; i++)
+		tg_cadv_release(&m->c[i]);
+	free(m->c);
+	tg_vlist_release(&m->vl);
+	tg_vintern_release(&m->intern);
 	free(m->latest);
-	tg_vctx_release(&m->pv);
+	free(m->norm);
 	tg_advisory_list_release(&m->list);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Load and compile every advisory of (eco, norm); takes norm. */
+static int pkg_load(struct pkg_match *m, const struct tg_vuln_source *src,
+		    const struct tg_match_opts *opts, enum tg_ecosystem eco,
+		    char *norm, struct tg_err *err)
+{
+	size_t i, k;
+	int rc;
+
+	pkg_match_release(m);
+	m->src = src;
+	m->opts = opts;
+	m->eco = eco;
+	m->norm = norm;
+	m->primary = tg_match_scheme(opts, eco, TG_OSV_RANGE_ECOSYSTEM);
+	tg_advisory_list_init(&m->list);
+	tg_vintern_init(&m->intern);
+	tg_vlist_init(&m->vl);
+	m->loaded = true;
+	if ((rc = src->advisories(src->ctx, eco, norm, &m->list, err)))
+		return rc;
+	for (i = 0; i < m->list.n; i++)
+		if (!m->list.items[i].id)
+			m->list.items[i].withdrawn = true; /* unusable without an id */
+	if (!m->list.n)
+		return 0;
+	m->c = calloc(m->list.n, sizeof(*m->c));
+	if (!m->c)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	for (i = 0; i < m->list.n; i++) {
+		rc = tg_cadv_compile(&m->list.items[i], eco, opts, &m->intern,
+				     &m->c[i], err);
+		if (rc) {
+			tg_err_prefix(err, "%s", m->list.items[i].id ? m->list.items[i].id
+								   : "advisory");
+			return rc;
+		}
+		m->n++;
+		for (k = 0; !m->list.items[i].withdrawn && k < m->c[i].n_versions; k++)
+			if (!tg_vlist_add(&m->vl, m->c[i].versions[k], i))
+				return tg_err_set(err, TG_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Match the loaded advisories against one package's version. */
+static int match_version(struct pkg_match *m, struct tg_report *report,
+			 size_t inv, size_t idx, struct tg_err *err)
+{
+	const struct tg_package *pkg = &report->inventories[inv].pkgs[idx];
+	const struct tg_vuln_source *src = m->src;
+	bool any_yes = false;
+	size_t i;
+	int rc = 0;
+
+	version_release(m);
+	tg_vctx_init_interned(&m->pv, pkg->version, &m->intern);
+	if (!m->n)
+		return 0;
+	m->res = calloc(m->n, sizeof(*m->res));
+	if (!m->res)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	{
+		/* Versions lists through the index, then the ranges. */
+		const char *canon = tg_vctx_canon(&m->pv, m->primary, &m->oom);
+		const struct tg_vlist_entry *e = tg_vlist_find(&m->vl, canon);
+		size_t k;
+
+		for (k = 0; e && k < e->n; k++)
+			m->res[e->advs[k]] = TG_AFFECT_YES;
+		for (i = 0; i < m->n; i++) {
+			if (m->res[i] != TG_AFFECT_YES)
+				m->res[i] = tg_cadv_eval_ranges(&m->c[i], &m->pv, &m->oom);
+			if (m->res[i] == TG_AFFECT_YES)
+				any_yes = true;
+		}
+	}
+	if (m->oom)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	for (i = 0; src->details && i < m->n; i++) {
+		struct tg_advisory *a = &m->list.items[i];
+
+		if (m->res[i] != TG_AFFECT_YES || a->details_loaded)
+			continue;
+		if ((rc = src->details(src->ctx, a, err)))
+			return rc;
+		a->details_loaded = true;
+	}
+	if ((rc = group_advisories(m, err)))
+		return rc;
+	if (any_yes && !m->latest_done && src->latest_version) {
+		m->latest_done = true;
+		if ((rc = src->latest_version(src->ctx, m->eco, m->norm, &m->latest, err)))
+			return rc;
+	}
+	for (i = 0; i < m->n; i++) {
+		size_t j;
+		bool first = true;
+
+		if (m->res[i] != TG_AFFECT_YES)
+			continue;
+		/* Emit each group once, at its first matched member. */
+		for (j = 0; j < i && first; j++)
+			if (m->res[j] == TG_AFFECT_YES &&
+			    uf_find(m->parent, j) == uf_find(m->parent, i))
+				first = false;
+		if (first && (rc = emit_group(m, uf_find(m->parent, i), report, pkg,
+					      inv, idx, err)))
+			return rc;
+	}
+	return emit_unknown(m, report, pkg, inv, idx, err);
+}
+
+/* What a package needs before matching: NULL when it has no advisory
+ * data (unsupported ecosystem) or is unpinned (*unpinned set). */
+static char *package_key(const struct tg_match_opts *opts,
+			 const struct tg_package *pkg, bool *unpinned, bool *oom)
+{
+	char *norm;
+
+	*unpinned = false;
+	if (!tg_match_scheme(opts, pkg->eco, TG_OSV_RANGE_ECOSYSTEM) || !pkg->name)
+		return NULL;
+	if (!pkg->version || (pkg->flags & TG_PKG_UNPINNED)) {
+		*unpinned = true;
+		return NULL;
+	}
+	norm = pkg->norm_name ? tg_strdup(pkg->norm_name)
+			      : tg_match_norm_name(pkg->eco, pkg->name);
+	if (!norm)
+		*oom = true;
+	return norm;
 }
 
 int tg_match_package(const struct tg_vuln_source *src,
@@ -751,105 +926,96 @@ int tg_match_package(const struct tg_vuln_source *src,
 	static const struct tg_match_opts default_opts;
 	const struct tg_package *pkg;
 	struct pkg_match m;
-	char *norm = NULL;
-	size_t i;
-	int rc = 0;
-	bool any_yes = false;
+	bool unpinned, oom = false;
+	char *norm;
+	int rc;
 
 	if (inv >= report->n_inventories || idx >= report->inventories[inv].n_pkgs)
 		return tg_err_set(err, TG_EINTERNAL, "package index out of range");
 	pkg = &report->inventories[inv].pkgs[idx];
 	if (!opts)
 		opts = &default_opts;
+	norm = package_key(opts, pkg, &unpinned, &oom);
+	if (oom)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	if (unpinned)
+		return emit_unpinned(report, pkg, inv, idx, err);
+	if (!norm)
+		return 0;
 	memset(&m, 0, sizeof(m));
-	m.src = src;
-	m.opts = opts;
-	m.eco = pkg->eco;
-	m.primary = tg_match_scheme(opts, pkg->eco, TG_OSV_RANGE_ECOSYSTEM);
-	tg_advisory_list_init(&m.list);
-	tg_vctx_init(&m.pv, pkg->version ? pkg->version : "");
-	if (!m.primary || !pkg->name)
-		goto out; /* no advisory data for this ecosystem */
-	if (!pkg->version || (pkg->flags & TG_PKG_UNPINNED)) {
-		rc = emit_unpinned(report, pkg, inv, idx, err);
-		goto out;
-	}
-	norm = pkg->norm_name ? tg_strdup(pkg->norm_name)
-			      : tg_match_norm_name(pkg->eco, pkg->name);
-	if (!norm) {
-		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = src->advisories(src->ctx, pkg->eco, norm, &m.list, err)))
-		goto out;
-	for (i = 0; i < m.list.n; i++)
-		if (!m.list.items[i].id)
-			m.list.items[i].withdrawn = true; /* unusable without an id */
-	m.n = m.list.n;
-	if (!m.n)
-		goto out;
-	m.c = calloc(m.n, sizeof(*m.c));
-	m.res = calloc(m.n, sizeof(*m.res));
-	if (!m.c || !m.res) {
-		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < m.n; i++) {
-		if ((rc = tg_cadv_compile(&m.list.items[i], pkg->eco, opts, &m.c[i], err))) {
-			tg_err_prefix(err, "%s", m.list.items[i].id ? m.list.items[i].id : "advisory");
-			goto out;
-		}
-		m.res[i] = tg_cadv_eval(&m.c[i], &m.pv, m.primary, &m.oom);
-		if (m.res[i] == TG_AFFECT_YES)
-			any_yes = true;
-	}
-	if (m.oom) {
-		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
-		goto out;
-	}
-	if (src->details)
-		for (i = 0; i < m.n; i++)
-			if (m.res[i] == TG_AFFECT_YES &&
-			    (rc = src->details(src->ctx, &m.list.items[i], err)))
-				goto out;
-	if ((rc = group_advisories(&m, err)))
-		goto out;
-	if (any_yes && src->latest_version &&
-	    (rc = src->latest_version(src->ctx, pkg->eco, norm, &m.latest, err)))
-		goto out;
-	for (i = 0; i < m.n; i++) {
-		size_t j;
-		bool first = true;
-
-		if (m.res[i] != TG_AFFECT_YES)
-			continue;
-		/* Emit each group once, at its first matched member. */
-		for (j = 0; j < i && first; j++)
-			if (m.res[j] == TG_AFFECT_YES &&
-			    uf_find(m.parent, j) == uf_find(m.parent, i))
-				first = false;
-		if (first && (rc = emit_group(&m, uf_find(m.parent, i), report, pkg,
-					      inv, idx, err)))
-			goto out;
-	}
-	rc = emit_unknown(&m, report, pkg, inv, idx, err);
-out:
-	free(norm);
+	rc = pkg_load(&m, src, opts, pkg->eco, norm, err);
+	if (!rc)
+		rc = match_version(&m, report, inv, idx, err);
 	pkg_match_release(&m);
 	return rc;
+}
+
+struct order {
+	size_t inv, idx;
+	enum tg_ecosystem eco;
+	char *norm;
+};
+
+static int order_cmp(const void *pa, const void *pb)
+{
+	const struct order *a = pa, *b = pb;
+	int c;
+
+	if (a->eco != b->eco)
+		return a->eco < b->eco ? -1 : 1;
+	if ((c = strcmp(a->norm, b->norm)) != 0)
+		return c;
+	if (a->inv != b->inv)
+		return a->inv < b->inv ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
 int tg_match_report(const struct tg_vuln_source *src,
 		    const struct tg_match_opts *opts, struct tg_report *report,
 		    struct tg_err *err)
 {
-	size_t i, j;
-	int rc;
+	static const struct tg_match_opts default_opts;
+	struct order *ord;
+	struct pkg_match m;
+	size_t total = tg_report_packages_scanned(report), n = 0, i, j;
+	int rc = 0;
 
-	for (i = 0; i < report->n_inventories; i++)
-		for (j = 0; j < report->inventories[i].n_pkgs; j++)
-			if ((rc = tg_match_package(src, opts, report, i, j, err)))
-				return rc;
-	tg_report_sort_findings(report);
-	return 0;
+	if (!opts)
+		opts = &default_opts;
+	ord = calloc(total ? total : 1, sizeof(*ord));
+	if (!ord)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	/* Unpinned packages are noted at once; the rest are matched in name
+	 * order so that a name seen again reuses its loaded advisories. */
+	for (i = 0; i < report->n_inventories && !rc; i++)
+		for (j = 0; j < report->inventories[i].n_pkgs && !rc; j++) {
+			const struct tg_package *p = &report->inventories[i].pkgs[j];
+			bool unpinned, oom = false;
+			char *norm = package_key(opts, p, &unpinned, &oom);
+
+			if (oom)
+				rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+			else if (unpinned)
+				rc = emit_unpinned(report, p, i, j, err);
+			else if (norm)
+				ord[n++] = (struct order){ i, j, p->eco, norm };
+		}
+	if (!rc)
+		qsort(ord, n, sizeof(*ord), order_cmp);
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < n && !rc; i++) {
+		if (!m.loaded || m.eco != ord[i].eco || strcmp(m.norm, ord[i].norm) != 0) {
+			rc = pkg_load(&m, src, opts, ord[i].eco, ord[i].norm, err);
+			ord[i].norm = NULL; /* taken */
+		}
+		if (!rc)
+			rc = match_version(&m, report, ord[i].inv, ord[i].idx, err);
+	}
+	pkg_match_release(&m);
+	for (i = 0; i < n; i++)
+		free(ord[i].norm);
+	free(ord);
+	if (!rc)
+		tg_report_sort_findings(report);
+	return rc;
 }

@@ -83,13 +83,19 @@ int tg_report_pkg_rows(const struct tg_report *r, struct tg_pkg_row **out,
 
 void tg_report_count(const struct tg_report *r, struct tg_report_counts *c)
 {
-	size_t i, j;
+	size_t i, *start = NULL;
+	bool *hit = NULL;
 
 	memset(c, 0, sizeof(*c));
 	c->packages = tg_report_packages_scanned(r);
+	/* One flag per package to count affected packages in one pass; when
+	 * memory is short the count falls back to zero, never to a crash. */
+	start = calloc(r->n_inventories + 1, sizeof(*start));
+	hit = calloc(c->packages + 1, sizeof(*hit));
+	for (i = 0; start && i < r->n_inventories; i++)
+		start[i + 1] = start[i] + r->inventories[i].n_pkgs;
 	for (i = 0; i < r->n_findings; i++) {
 		const struct tg_finding *f = &r->findings[i];
-		bool first_for_pkg = true;
 
 		if (tg_finding_is_note(f)) {
 			c->not_checked++;
@@ -108,16 +114,17 @@ void tg_report_count(const struct tg_report *r, struct tg_report_counts *c)
 			c->kev++;
 		if (f->kind == TG_FIND_MALICIOUS)
 			c->malicious++;
-		for (j = 0; j < i && first_for_pkg; j++) {
-			const struct tg_finding *g = &r->findings[j];
-			if (tg_finding_is_vuln(g) && !g->ignored && g->has_pkg_ref &&
-			    f->has_pkg_ref && g->inv_index == f->inv_index &&
-			    g->pkg_index == f->pkg_index)
-				first_for_pkg = false;
+		if (start && hit && tg_finding_package(r, f)) {
+			size_t k = start[f->inv_index] + f->pkg_index;
+
+			if (!hit[k]) {
+				hit[k] = true;
+				c->affected_packages++;
+			}
 		}
-		if (first_for_pkg)
-			c->affected_packages++;
 	}
+	free(start);
+	free(hit);
 }
 
 const char *tg_package_origin(const struct tg_package *p, char *buf, size_t n)

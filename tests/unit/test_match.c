@@ -105,7 +105,7 @@ static void dv_release(void *v)
 }
 
 static const struct tg_vscheme dotted = {
-	"dotted", dv_parse, dv_cmp, dv_release, dv_canon, dv_pre
+	"dotted", dv_parse, dv_cmp, dv_release, dv_canon, dv_pre, NULL
 };
 
 static const struct tg_vscheme *test_schemes(enum tg_ecosystem eco,
