@@ -10,7 +10,9 @@
 #include "tollgate/str.h"
 
 /* Table cells: '|' would end the cell, newlines the row, '<' opens HTML,
- * and backslashes, backticks, '*' '_' '[' ']' are markdown syntax. */
+ * and backslashes, backticks, '*' '[' ']' are markdown syntax. ('_' is
+ * left alone: CommonMark never reads an underscore inside a word, like
+ * the one in many package names, as emphasis.) */
 static int add_md(struct tg_buf *b, const char *s, struct tg_err *err)
 {
 	int rc = 0;
@@ -23,7 +25,7 @@ static int add_md(struct tg_buf *b, const char *s, struct tg_err *err)
 		case '&': rc = tg_buf_adds(b, "&amp;", err); break;
 		case '\n':
 		case '\r': rc = tg_buf_addc(b, ' ', err); break;
-		case '\\': case '`': case '*': case '_': case '[': case ']':
+		case '\\': case '`': case '*': case '[': case ']':
 			rc = tg_buf_addf(b, err, "\\%c", *s);
 			break;
 		default: rc = tg_buf_addc(b, *s, err); break;
