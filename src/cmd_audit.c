@@ -291,9 +291,8 @@ out:
 const struct tg_command tg_cmd_audit = {
 	.name = "audit",
 	.summary = "known vulnerabilities in what a project uses, prioritised",
-	.usage = "audit " CLI_INPUTS_USAGE "\n"
-		 "      [--format F] [-o FILE] [--fail-on LEVEL] [--prefer-id KIND]\n"
-		 "      [--config PATH | --no-config]",
+	.usage = "audit [FILE...] [input options] [--format F] [-o FILE] [--fail-on LEVEL]\n"
+		 "audit --env PYTHON [--prefer-id KIND] [--config PATH | --no-config]",
 	.help =
 		"Matches every pinned package of the inputs against the local\n"
 		"advisory database (OSV for PyPI and npm; run 'tollgate db update'\n"
