@@ -51,6 +51,7 @@ struct verify_args {
 	/* hash pinning */
 	const char *hashes;
 	const char *artifacts;
+	const char *input_format;
 };
 
 static double now_seconds(void)
@@ -739,7 +740,7 @@ static int run_hashes(struct tg_cli *cli, struct verify_args *a)
 	tg_pin_report_init(&rep);
 	tg_input_opts_init(&opts);
 	opts.evaluate_markers = false; /* every platform's pins count */
-	if ((rc = tg_input_parse_file(a->hashes, NULL, &opts, &inv, &err)) ||
+	if ((rc = tg_input_parse_file(a->hashes, a->input_format, &opts, &inv, &err)) ||
 	    (rc = tg_verify_hashes(&inv, a->artifacts, &rep, &err))) {
 		rc = cli_fail(cli, &err);
 		goto out;
@@ -919,6 +920,9 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 		} else if (opt_is(arg, "--hashes")) {
 			if (!(a.hashes = opt_value(argc, argv, &i, "--hashes")))
 				return cli_usage_error(cli, &tg_cmd_verify, "--hashes needs a lockfile");
+		} else if (opt_is(arg, "--input-format")) {
+			if (!(a.input_format = opt_value(argc, argv, &i, "--input-format")))
+				return cli_usage_error(cli, &tg_cmd_verify, "--input-format needs a name");
 		} else if (opt_is(arg, "--artifacts")) {
 			if (!(a.artifacts = opt_value(argc, argv, &i, "--artifacts")))
 				return cli_usage_error(cli, &tg_cmd_verify, "--artifacts needs a directory");
@@ -985,7 +989,7 @@ const struct tg_command tg_cmd_verify = {
 		 "verify --bundle BUNDLE (FILE | sha256:HEX) --key PUB.pem [--trusted-root PATH]\n"
 		 "verify --attestation FILE.publish.attestation DIST [policy] [--digest sha256:HEX]\n"
 		 "verify --provenance PROVENANCE.json DIST [policy] [--config tollgate.toml]\n"
-		 "verify --hashes LOCKFILE [--artifacts DIR] [--strict] [--format FMT]",
+		 "verify --hashes LOCKFILE [--input-format NAME] [--artifacts DIR] [--strict]",
 	.help =
 		"Installed integrity (--installed): every *.dist-info/RECORD in the site\n"
 		"directories is checked: each listed file's hash and size, files listed but\n"
@@ -1045,6 +1049,7 @@ const struct tg_command tg_cmd_verify = {
 		"                   ./tollgate.toml when present)\n"
 		"  --hashes FILE    requirements file or lockfile to check for hash pins\n"
 		"  --artifacts DIR  downloaded distributions to check against the pins\n"
+		"  --input-format NAME  lockfile format when the file name does not tell\n"
 		"\n"
 		"Exit status: --installed: 0 when nothing was modified, missing or\n"
 		"unrecorded (without --strict, a missing RECORD or a file listed without\n"

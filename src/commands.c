@@ -9,9 +9,12 @@ const struct tg_command *const tg_commands[] = {
 	&tg_cmd_db,
 	&tg_cmd_help,
 	&tg_cmd_version,
+	&tg_cmd_vet,
 	&tg_cmd_verify,
+	&tg_cmd_proxy,
 	&tg_cmd_inventory,
 	&tg_cmd_semver,
+	&tg_cmd_pep508,
 	&tg_cmd_pep440,
 	NULL
 };

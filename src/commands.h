@@ -8,9 +8,12 @@ extern const struct tg_command tg_cmd_db;
 extern const struct tg_command tg_cmd_audit;
 extern const struct tg_command tg_cmd_help;
 extern const struct tg_command tg_cmd_version;
+extern const struct tg_command tg_cmd_vet;
 extern const struct tg_command tg_cmd_verify;
 extern const struct tg_command tg_cmd_inventory;
 extern const struct tg_command tg_cmd_semver;
+extern const struct tg_command tg_cmd_pep508;
 extern const struct tg_command tg_cmd_pep440;
+extern const struct tg_command tg_cmd_proxy;
 
 #endif

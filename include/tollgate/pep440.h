@@ -29,6 +29,9 @@
  * unless V is itself a pre-release; ">V" excludes V's post-releases and
  * local variants; "===" compares strings case-insensitively.
  *
+ * No global state: every function is reentrant. docs/pep440.md summarises
+ * the matching rules and how they were checked.
+ *
  * Errors: TG_EPARSE (err->col is the 1-based column within the string
  * given, also named in the message), TG_ELIMIT when a cap below is
  * exceeded, TG_ENOMEM.

@@ -52,6 +52,11 @@ static char *pct_decode(const char *s, size_t n, struct tg_err *err)
 		out[o++] = s[i];
 	}
 	out[o] = '\0';
+	if (!tg_utf8_valid(out, o, NULL)) {
+		free(out);
+		tg_err_set(err, TG_EPARSE, "percent-escapes in purl decode to invalid UTF-8");
+		return NULL;
+	}
 	return out;
 }
 

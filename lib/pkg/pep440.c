@@ -319,7 +319,7 @@ int pep440_parse_opts(const char *s, size_t n, unsigned opts,
 		      struct tg_pep440 *out, bool *wildcard, size_t col_base,
 		      struct tg_err *err)
 {
-	struct scratch *sc;
+	struct scratch scratch_mem, *sc = &scratch_mem;
 	size_t b = 0, e = n, p = 0, m, k;
 	const char *t;
 	struct span first;
@@ -344,9 +344,12 @@ int pep440_parse_opts(const char *s, size_t n, unsigned opts,
 	if (m == 0)
 		return tg_err_at(err, TG_EPARSE, NULL, 0, col_base,
 				 "invalid version: empty");
-	sc = calloc(1, sizeof(*sc));
-	if (!sc)
-		return tg_err_set(err, TG_ENOMEM, "out of memory parsing a version");
+	/* Only the fields read later are set: zeroing the whole scratch
+	 * (several KB) would cost more than the parse. */
+	sc->epoch.off = sc->epoch.len = 0;
+	sc->nrel = sc->nloc = 0;
+	sc->pre_kind = 0;
+	sc->has_post = sc->has_dev = false;
 
 	if (t[p] == 'v' || t[p] == 'V')
 		p++;
@@ -446,7 +449,6 @@ int pep440_parse_opts(const char *s, size_t n, unsigned opts,
 	}
 	rc = build(t, sc, out, err);
 out:
-	free(sc);
 	return rc;
 }
 

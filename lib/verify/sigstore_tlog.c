@@ -364,7 +364,7 @@ static int verify_set(const struct sg_log *log, const struct sg_tlog *e, struct 
 /* ---- checkpoint (signed note) ---- */
 
 static int verify_checkpoint(const struct sg_log *log, const struct sg_tlog *e,
-			     struct tg_err *err)
+			     unsigned char root_out[32], struct tg_err *err)
 {
 	const char *cp = e->checkpoint;
 	const char *sep, *p, *line2, *line3;
@@ -428,9 +428,7 @@ static int verify_checkpoint(const struct sg_log *log, const struct sg_tlog *e,
 	if (!verified)
 		return tg_err_set(err, TG_EVERIFY,
 				  "tlog checkpoint: no signature verifies with the log key");
-	if (memcmp(root, e->root_hash, 32) != 0)
-		return tg_err_set(err, TG_EVERIFY,
-				  "tlog checkpoint: root hash differs from the inclusion proof's");
+	memcpy(root_out, root, 32);
 	if ((int64_t)size != e->tree_size)
 		return tg_err_set(err, TG_EVERIFY,
 				  "tlog checkpoint: tree size %llu differs from the inclusion proof's %lld",
@@ -472,23 +470,37 @@ int sg_tlog_verify(const struct tg_sigstore_root *root, const struct sg_bundle *
 		*time_verified = e->integrated_time > 0;
 	}
 	if (e->has_proof) {
-		unsigned char leaf[32];
-		unsigned char *pre = malloc(e->body.len + 1);
+		unsigned char leaf[32], cp_root[32];
+		unsigned char *pre;
 
+		pre = malloc(e->body.len + 1);
 		if (!pre)
 			return tg_err_set(err, TG_ENOMEM, "out of memory");
 		pre[0] = 0x00; /* RFC 6962 leaf prefix */
 		memcpy(pre + 1, e->body.data, e->body.len);
 		SHA256(pre, e->body.len + 1, leaf);
 		free(pre);
-		if (!tg_merkle_verify_inclusion((uint64_t)e->proof_index, (uint64_t)e->tree_size, leaf,
+		/* Without a checkpoint nothing signs the root; still say whether
+		 * the proof itself is sound, since that is the likelier fault. */
+		if (!e->checkpoint &&
+		    !tg_merkle_verify_inclusion((uint64_t)e->proof_index, (uint64_t)e->tree_size, leaf,
 						(const unsigned char(*)[32])e->hashes, e->n_hashes,
 						e->root_hash))
 			return tg_err_set(err, TG_EVERIFY,
-					  "tlog inclusion proof: computed root does not match "
-					  "checkpoint root hash");
-		if ((rc = verify_checkpoint(log, e, err)))
+					  "tlog inclusion proof: computed root does not match the "
+					  "proof's rootHash (and there is no checkpoint)");
+		/* The checkpoint is what the log signed: the proof must lead to
+		 * its root, and the proof's own rootHash field must agree. */
+		if ((rc = verify_checkpoint(log, e, cp_root, err)))
 			return rc;
+		if (!tg_merkle_verify_inclusion((uint64_t)e->proof_index, (uint64_t)e->tree_size, leaf,
+						(const unsigned char(*)[32])e->hashes, e->n_hashes,
+						cp_root))
+			return tg_err_set(err, TG_EVERIFY,
+					  "tlog inclusion proof: computed root does not match checkpoint");
+		if (memcmp(cp_root, e->root_hash, 32) != 0)
+			return tg_err_set(err, TG_EVERIFY,
+					  "tlog inclusion proof: rootHash differs from the checkpoint's root");
 	}
 	return 0;
 }

@@ -60,6 +60,25 @@ d = json.load(sys.stdin)
 print(d["packages"], d["strongly_hashed"], sorted(i["kind"] for i in d["issues"]), d["ok"])')
 expect_eq "5 2 ['no-hash', 'no-hash', 'unpinned', 'weak-hash-only'] True" "$json" "json summary"
 
+# The same pins as a pip-compile style requirements file (when this build
+# has the requirements parser).
+cat >"$TG_TMP/requirements.txt" <<REQ
+rfc8785==0.1.2 \\
+    --hash=sha256:$(sha "$D/rfc8785-0.1.2-py3-none-any.whl")
+pypi-attestations==0.0.19 --hash=sha256:$(sha "$D/pypi_attestations-0.0.19.tar.gz")
+idna==3.7
+REQ
+if "$TG_BIN" verify --hashes "$TG_TMP/requirements.txt" 2>&1 | grep -q "not supported by this build"; then
+	echo "requirements parser not in this build: requirements.txt checks skipped"
+else
+	expect_exit 0 "$TG_BIN" verify --hashes "$TG_TMP/requirements.txt"
+	expect_exit 1 "$TG_BIN" verify --hashes "$TG_TMP/requirements.txt" --strict
+	expect_out_contains "no-hash         idna==3.7 ($TG_TMP/requirements.txt:4)" \
+		"$TG_BIN" verify --hashes "$TG_TMP/requirements.txt"
+	expect_out_contains "hash-mismatch   rfc8785==0.1.2" \
+		"$TG_BIN" verify --hashes "$TG_TMP/requirements.txt" --artifacts "$TG_TMP/dl"
+fi
+
 # Unreadable lockfile, usage.
 expect_exit 3 "$TG_BIN" verify --hashes "$TG_TMP/nope.txt"
 expect_exit 2 "$TG_BIN" verify --artifacts "$TG_TMP/dl"

@@ -68,6 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_one(s, size);
 	if (!nl)
 		return 0;
+	memset(&b, 0, sizeof(b));
 	check_one(s, (size_t)(nl - s));
 	check_one(nl + 1, size - (size_t)(nl - s) - 1);
 	if (tg_pep440_parse(s, (size_t)(nl - s), &a, &err) == 0 &&

@@ -191,6 +191,11 @@ static void purl_parsing(void **state)
 	assert_int_equal(tg_purl_parse("pkg:1npm/a@1", &p, &err), TG_EPARSE);
 	assert_int_equal(tg_purl_parse("pkg:npm/", &p, &err), TG_EPARSE);
 	assert_int_equal(tg_purl_parse("pkg:npm/x@1%", &p, &err), TG_EPARSE);
+	/* found by fuzzing: an escape decoding to invalid UTF-8 */
+	assert_int_equal(tg_purl_parse("pkg:pypi/caf%C3@1", &p, &err), TG_EPARSE);
+	assert_int_equal(tg_purl_parse("pkg:pypi/caf%C3%A9@1", &p, &err), 0);
+	assert_string_equal(p.name, "caf\xc3\xa9");
+	tg_purl_release(&p);
 }
 
 static void detection_by_name(void **state)

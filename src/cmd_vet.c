@@ -1,0 +1,636 @@
+/* `tollgate vet`: suspicious names and malicious artifacts, before
+ * install, offline, with a reason for every verdict. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "tollgate/buf.h"
+#include "tollgate/fs.h"
+#include "tollgate/str.h"
+#include "tollgate/version.h"
+#include "tollgate/vet.h"
+#include "tollgate/vet_content.h"
+#include "tollgate/vet_repo.h"
+
+enum out_format { FMT_TABLE, FMT_JSON, FMT_JSONL };
+
+#define VET_MAX_NAMES_BYTES ((size_t)256 << 20)
+#define VET_MAX_SUBJECTS 5000000
+
+struct subject {
+	const char *arg;  /* points into argv or the names buffer */
+	bool is_name;
+};
+
+struct vet_args {
+	struct subject *subj;
+	size_t n_subj, cap_subj;
+	enum tg_ecosystem eco;
+	enum tg_vet_artifact kind;
+	const char *rules_dir;
+	enum out_format format;
+	enum tg_vet_level fail_on;
+	long cooldown_days;
+	bool online;
+	struct tg_buf names_buf; /* --names contents; subjects point into it */
+};
+
+static int add_subject(struct vet_args *a, const char *arg, bool is_name)
+{
+	if (a->n_subj >= VET_MAX_SUBJECTS)
+		return -1;
+	if (a->n_subj == a->cap_subj) {
+		size_t cap = a->cap_subj ? a->cap_subj * 2 : 16;
+		struct subject *s = realloc(a->subj, cap * sizeof(*s));
+		if (!s)
+			return -1;
+		a->subj = s;
+		a->cap_subj = cap;
+	}
+	a->subj[a->n_subj].arg = arg;
+	a->subj[a->n_subj].is_name = is_name;
+	a->n_subj++;
+	return 0;
+}
+
+/* An argument is an artifact when it looks like a path: it has a '/' (and
+ * is not an npm "@scope/name"), is "." or "..", or ends like an archive.
+ * Anything else is a package name: a directory that happens to share a
+ * package's name is written ./name. */
+static bool looks_like_path(const char *s)
+{
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return true;
+	if (s[0] == '@' && strchr(s, '/') == strrchr(s, '/') && !strstr(s, "./"))
+		return false;
+	if (strchr(s, '/'))
+		return true;
+	return tg_vet_artifact_guess(s) != TG_VET_ART_AUTO;
+}
+
+static int read_names(struct vet_args *a, const char *path, struct tg_err *err)
+{
+	char *s, *end;
+	unsigned long line = 0;
+	int rc;
+
+	if (a->names_buf.data)
+		return tg_err_set(err, TG_EUSAGE, "--names may be given once");
+	tg_buf_init(&a->names_buf, VET_MAX_NAMES_BYTES);
+	if ((rc = tg_read_file(path, VET_MAX_NAMES_BYTES, &a->names_buf, err)))
+		return rc;
+	s = a->names_buf.data;
+	end = s + a->names_buf.len;
+	while (s < end) {
+		char *nl = memchr(s, '\n', (size_t)(end - s));
+		char *e = nl ? nl : end, *b = s;
+
+		line++;
+		if (memchr(s, '\0', (size_t)(e - s)))
+			return tg_err_at(err, TG_EPARSE, path, line, 0,
+					 "NUL byte in a name list");
+		*e = '\0';
+		while (*b == ' ' || *b == '\t')
+			b++;
+		while (e > b && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+		if (*b && *b != '#' && add_subject(a, b, true))
+			return tg_err_at(err, TG_ELIMIT, path, line, 0,
+					 "more than %d names", VET_MAX_SUBJECTS);
+		s = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strcmp(argv[*i], name) == 0)
+		return *i + 1 < argc ? argv[++*i] : NULL;
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	return NULL;
+}
+
+static bool is_opt(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strcmp(arg, name) == 0 || (strncmp(arg, name, n) == 0 && arg[n] == '=');
+}
+
+static int parse_args(struct tg_cli *cli, int argc, char **argv,
+		      struct vet_args *a)
+{
+	struct tg_err err;
+	bool dashdash = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], *v;
+
+		if (dashdash || arg[0] != '-' || strcmp(arg, "-") == 0) {
+			if (strcmp(arg, "-") == 0)
+				return cli_usage_error(cli, &tg_cmd_vet,
+						       "read names from stdin with --names -");
+			if (add_subject(a, arg, !looks_like_path(arg)))
+				return cli_usage_error(cli, &tg_cmd_vet, "too many subjects");
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			dashdash = true;
+			continue;
+		}
+#define NEED(name) \
+	do { \
+		v = opt_value(argc, argv, &i, name); \
+		if (!v) \
+			return cli_usage_error(cli, &tg_cmd_vet, "option '%s' needs a value", name); \
+	} while (0)
+		if (is_opt(arg, "--names")) {
+			NEED("--names");
+			tg_err_clear(&err);
+			if (read_names(a, v, &err)) {
+				if (err.code == TG_EUSAGE)
+					return cli_usage_error(cli, &tg_cmd_vet, "%s", err.msg);
+				return cli_fail(cli, &err);
+			}
+		} else if (is_opt(arg, "--ecosystem")) {
+			NEED("--ecosystem");
+			if (!tg_ecosystem_parse(v, &a->eco) ||
+			    (a->eco != TG_ECO_PYPI && a->eco != TG_ECO_NPM))
+				return cli_usage_error(cli, &tg_cmd_vet,
+						       "--ecosystem takes pypi or npm, not '%s'", v);
+		} else if (is_opt(arg, "--rules")) {
+			NEED("--rules");
+			a->rules_dir = v;
+		} else if (is_opt(arg, "--artifact")) {
+			NEED("--artifact");
+			if (!tg_vet_artifact_parse(v, &a->kind))
+				return cli_usage_error(cli, &tg_cmd_vet, "--artifact takes wheel, "
+						       "sdist, npm, nupkg, directory or auto, not '%s'", v);
+		} else if (is_opt(arg, "--format")) {
+			NEED("--format");
+			if (strcmp(v, "table") == 0)
+				a->format = FMT_TABLE;
+			else if (strcmp(v, "json") == 0)
+				a->format = FMT_JSON;
+			else if (strcmp(v, "jsonl") == 0)
+				a->format = FMT_JSONL;
+			else
+				return cli_usage_error(cli, &tg_cmd_vet,
+						       "--format takes table, json or jsonl, not '%s'", v);
+		} else if (is_opt(arg, "--fail-on")) {
+			NEED("--fail-on");
+			if (!tg_vet_level_parse(v, &a->fail_on) || a->fail_on < TG_VET_WARN) {
+				if (strcmp(v, "never") == 0)
+					a->fail_on = TG_VET_BLOCK + 1;
+				else
+					return cli_usage_error(cli, &tg_cmd_vet,
+							       "--fail-on takes warn, block or never, not '%s'", v);
+			}
+		} else if (is_opt(arg, "--cooldown-days")) {
+			uint64_t d;
+			NEED("--cooldown-days");
+			if (!tg_parse_u64(v, strlen(v), &d) || d > 3650)
+				return cli_usage_error(cli, &tg_cmd_vet,
+						       "--cooldown-days takes 0..3650, not '%s'", v);
+			a->cooldown_days = (long)d;
+		} else if (strcmp(arg, "--online") == 0) {
+			a->online = true;
+		} else if (strcmp(arg, "--offline") == 0) {
+			a->online = false;
+		} else {
+			return cli_usage_error(cli, &tg_cmd_vet, "unknown option '%s'", arg);
+		}
+#undef NEED
+	}
+	if (a->n_subj == 0)
+		return cli_usage_error(cli, &tg_cmd_vet,
+				       "nothing to vet: give names, --names FILE, or artifacts");
+	return 0;
+}
+
+/* ---- names (database-backed) ------------------------------------------ */
+
+struct vet_names_ctx {
+	int unused;
+};
+
+static int vet_names_open(struct tg_cli *cli, enum tg_ecosystem eco,
+			  long cooldown_days, struct vet_names_ctx **out,
+			  struct tg_err *err)
+{
+	(void)cli;
+	(void)eco;
+	(void)cooldown_days;
+	*out = NULL;
+	return tg_err_set(err, TG_EDB, "name checks need the database: run 'tollgate db update'");
+}
+
+static int vet_names_check(struct vet_names_ctx *n, const char *name,
+			   struct tg_vet_result *r, struct tg_err *err)
+{
+	(void)n;
+	(void)name;
+	(void)r;
+	return tg_err_set(err, TG_EDB, "no database");
+}
+
+static void vet_names_notes(struct vet_names_ctx *n, json_t *notes)
+{
+	(void)n;
+	(void)notes;
+}
+
+static void vet_names_close(struct vet_names_ctx *n)
+{
+	free(n);
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+static const char *level_color(enum tg_vet_level l)
+{
+	switch (l) {
+	case TG_VET_BLOCK: return CLI_RED;
+	case TG_VET_WARN: return CLI_YELLOW;
+	case TG_VET_INFO: return CLI_BLUE;
+	default: return CLI_GREEN;
+	}
+}
+
+static json_t *result_json(const struct tg_vet_result *r)
+{
+	json_t *o = json_object(), *reasons = json_array();
+	size_t i;
+
+	json_object_set_new(o, "subject", json_string(r->subject ? r->subject : ""));
+	json_object_set_new(o, "kind", json_string(r->kind == TG_VET_SUBJECT_NAME ?
+						   "name" : "artifact"));
+	if (r->eco != TG_ECO_UNKNOWN)
+		json_object_set_new(o, "ecosystem", json_string(tg_ecosystem_name(r->eco)));
+	if (r->artifact)
+		json_object_set_new(o, "artifact", json_string(r->artifact));
+	if (r->name)
+		json_object_set_new(o, "name", json_string(r->name));
+	if (r->version)
+		json_object_set_new(o, "version", json_string(r->version));
+	if (r->repository)
+		json_object_set_new(o, "repository", json_string(r->repository));
+	json_object_set_new(o, "verdict", json_string(tg_vet_level_name(r->verdict)));
+	for (i = 0; i < r->n_reasons; i++) {
+		const struct tg_vet_reason *x = &r->reasons[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "rule", json_string(x->rule));
+		json_object_set_new(j, "level", json_string(tg_vet_level_name(x->level)));
+		json_object_set_new(j, "explanation", json_string(x->message));
+		if (x->similar_to)
+			json_object_set_new(j, "similar_to", json_string(x->similar_to));
+		if (x->path)
+			json_object_set_new(j, "file", json_string(x->path));
+		if (x->line)
+			json_object_set_new(j, "line", json_integer((json_int_t)x->line));
+		if (x->excerpt)
+			json_object_set_new(j, "excerpt", json_string(x->excerpt));
+		json_array_append_new(reasons, j);
+	}
+	json_object_set_new(o, "reasons", reasons);
+	if (r->n_dropped)
+		json_object_set_new(o, "reasons_not_shown", json_integer((json_int_t)r->n_dropped));
+	return o;
+}
+
+static void print_table_result(struct tg_cli *cli, const struct tg_vet_result *r)
+{
+	size_t i;
+	char where[600];
+
+	printf("%s%-5s%s  %s%s%s", cli_c(cli, level_color(r->verdict)),
+	       tg_vet_level_name(r->verdict), cli_c(cli, CLI_RESET),
+	       cli_c(cli, CLI_BOLD), r->subject ? r->subject : "", cli_c(cli, CLI_RESET));
+	if (r->kind == TG_VET_SUBJECT_ARTIFACT) {
+		printf("  (%s", r->artifact ? r->artifact : "artifact");
+		if (r->name)
+			printf(": %s%s%s", r->name, r->version ? " " : "",
+			       r->version ? r->version : "");
+		printf(")");
+	}
+	putchar('\n');
+	for (i = 0; i < r->n_reasons; i++) {
+		const struct tg_vet_reason *x = &r->reasons[i];
+
+		where[0] = '\0';
+		if (x->path && x->line)
+			snprintf(where, sizeof(where), "%s:%lu: ", x->path, x->line);
+		else if (x->path)
+			snprintf(where, sizeof(where), "%s: ", x->path);
+		printf("       %s%-5s%s %-26s %s%s\n", cli_c(cli, level_color(x->level)),
+		       tg_vet_level_name(x->level), cli_c(cli, CLI_RESET), x->rule, where,
+		       x->message);
+		if (x->excerpt)
+			printf("       %s      > %s%s\n", cli_c(cli, CLI_DIM), x->excerpt,
+			       cli_c(cli, CLI_RESET));
+	}
+	if (r->n_dropped)
+		printf("       ... %zu more reasons not shown\n", r->n_dropped);
+}
+
+struct vet_run {
+	struct tg_cli *cli;
+	struct vet_args *a;
+	json_t *all;             /* FMT_JSON: results array */
+	size_t counts[TG_VET_BLOCK + 1];
+	size_t n_errors;
+	int first_error_code;
+	struct vet_names_ctx *names; /* NULL until a name is checked */
+	struct tg_vet_rules *rules;
+	char *rules_path;
+	json_t *notes;
+};
+
+static void emit(struct vet_run *run, const struct tg_vet_result *r)
+{
+	run->counts[r->verdict]++;
+	switch (run->a->format) {
+	case FMT_TABLE:
+		print_table_result(run->cli, r);
+		break;
+	case FMT_JSONL: {
+		json_t *o = result_json(r);
+		char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+		if (s)
+			puts(s);
+		free(s);
+		json_decref(o);
+		break;
+	}
+	case FMT_JSON:
+		json_array_append_new(run->all, result_json(r));
+		break;
+	}
+}
+
+static void note(struct vet_run *run, const char *text)
+{
+	json_array_append_new(run->notes, json_string(text));
+	if (run->a->format == FMT_TABLE)
+		cli_info(run->cli, "%s", text);
+}
+
+/* ---- artifacts -------------------------------------------------------- */
+
+static char *exe_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	return tg_strdup(buf);
+}
+
+static int load_rules(struct vet_run *run, struct tg_err *err)
+{
+	char *dir;
+	int rc;
+
+	if (run->rules)
+		return 0;
+	dir = exe_dir();
+	run->rules_path = tg_vet_rules_find(run->a->rules_dir, dir, err);
+	free(dir);
+	if (!run->rules_path)
+		return err->code;
+	rc = tg_vet_rules_load(run->rules_path, &run->rules, err);
+	if (rc == 0 && run->cli->verbosity > 0)
+		cli_info(run->cli, "%zu rules from %s", tg_vet_rules_count(run->rules),
+			 run->rules_path);
+	return rc;
+}
+
+static void check_online(struct vet_run *run, struct tg_vet_result *r)
+{
+	const char *api = getenv("TOLLGATE_GITHUB_API");
+	struct tg_vet_repo repo, renamed;
+	enum tg_vet_repo_state state;
+	long status = 0;
+	struct tg_err err;
+
+	if (!r->repository || !tg_vet_repo_parse(r->repository, &repo) ||
+	    strcmp(repo.host, "github.com") != 0)
+		return;
+	tg_err_clear(&err);
+	if (tg_vet_repo_check(api && *api ? api : "https://api.github.com", &repo, 15,
+			      &state, &renamed, &status, &err)) {
+		cli_warn(run->cli, "repojacking check of %s failed: %s", r->repository,
+			 err.msg);
+		return;
+	}
+	tg_err_clear(&err);
+	if (tg_vet_repo_reason(r, r->repository, state, &renamed, status, &err))
+		cli_warn(run->cli, "%s", err.msg);
+}
+
+static void vet_artifact(struct vet_run *run, const char *path)
+{
+	struct tg_err err;
+	int rc;
+
+	tg_err_clear(&err);
+	if ((rc = load_rules(run, &err))) {
+		run->n_errors++;
+		if (!run->first_error_code)
+			run->first_error_code = cli_fail(run->cli, &err);
+		return;
+	}
+	if (tg_vet_is_site_dir(path) && run->a->kind == TG_VET_ART_AUTO) {
+		struct tg_vet_result *res = NULL;
+		size_t n = 0, i;
+
+		rc = tg_vet_scan_site(run->rules, NULL, path, &res, &n, &err);
+		if (rc) {
+			run->n_errors++;
+			if (!run->first_error_code)
+				run->first_error_code = cli_fail(run->cli, &err);
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			if (run->a->online)
+				check_online(run, &res[i]);
+			emit(run, &res[i]);
+			tg_vet_result_release(&res[i]);
+		}
+		free(res);
+		return;
+	}
+	{
+		struct tg_vet_result r;
+
+		tg_vet_result_init(&r);
+		rc = tg_vet_scan_path(run->rules, NULL, run->a->kind, path, &r, &err);
+		if (rc) {
+			run->n_errors++;
+			if (!run->first_error_code)
+				run->first_error_code = cli_fail(run->cli, &err);
+		} else {
+			if (run->a->online)
+				check_online(run, &r);
+			emit(run, &r);
+		}
+		tg_vet_result_release(&r);
+	}
+}
+
+/* ---- the command ------------------------------------------------------ */
+
+static int run_vet(struct tg_cli *cli, int argc, char **argv)
+{
+	struct vet_args a = { .eco = TG_ECO_PYPI, .fail_on = TG_VET_BLOCK,
+			      .cooldown_days = 14 };
+	struct vet_run run = { .cli = cli, .a = &a };
+	size_t i;
+	int rc;
+	bool any_name = false, any_artifact = false;
+
+	tg_buf_init(&a.names_buf, 0);
+	a.names_buf.data = NULL;
+	rc = parse_args(cli, argc, argv, &a);
+	if (rc)
+		goto out;
+	run.notes = json_array();
+	if (a.format == FMT_JSON)
+		run.all = json_array();
+	for (i = 0; i < a.n_subj; i++) {
+		if (a.subj[i].is_name)
+			any_name = true;
+		else
+			any_artifact = true;
+	}
+	if (any_name) {
+		struct tg_err err;
+		tg_err_clear(&err);
+		rc = vet_names_open(cli, a.eco, a.cooldown_days, &run.names, &err);
+		if (rc) {
+			rc = cli_fail(cli, &err);
+			goto out;
+		}
+	}
+	for (i = 0; i < a.n_subj; i++) {
+		if (a.subj[i].is_name) {
+			struct tg_vet_result r;
+			struct tg_err err;
+
+			tg_vet_result_init(&r);
+			tg_err_clear(&err);
+			if (vet_names_check(run.names, a.subj[i].arg, &r, &err)) {
+				run.n_errors++;
+				if (!run.first_error_code)
+					run.first_error_code = cli_fail(cli, &err);
+			} else {
+				emit(&run, &r);
+			}
+			tg_vet_result_release(&r);
+		} else {
+			vet_artifact(&run, a.subj[i].arg);
+		}
+	}
+	if (any_name)
+		vet_names_notes(run.names, run.notes);
+	if (any_artifact && !a.online)
+		note(&run, "repojacking not checked: offline run (use --online to ask GitHub "
+		     "whether linked repositories still exist)");
+	if (a.format == FMT_JSON) {
+		json_t *doc = json_object(), *sum = json_object();
+		char *s;
+
+		json_object_set_new(doc, "tool", json_string("tollgate " TOLLGATE_VERSION));
+		json_object_set_new(doc, "online", json_boolean(a.online));
+		json_object_set_new(sum, "ok", json_integer((json_int_t)(run.counts[TG_VET_OK] + run.counts[TG_VET_INFO])));
+		json_object_set_new(sum, "warn", json_integer((json_int_t)run.counts[TG_VET_WARN]));
+		json_object_set_new(sum, "block", json_integer((json_int_t)run.counts[TG_VET_BLOCK]));
+		json_object_set_new(sum, "errors", json_integer((json_int_t)run.n_errors));
+		json_object_set_new(doc, "summary", sum);
+		json_object_set_new(doc, "results", run.all);
+		run.all = NULL;
+		json_object_set(doc, "notes", run.notes);
+		s = json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+		if (s)
+			puts(s);
+		free(s);
+		json_decref(doc);
+	} else if (a.format == FMT_TABLE && a.n_subj > 1) {
+		printf("\n%zu checked: %zu ok, %zu warn, %zu block%s\n", a.n_subj - run.n_errors,
+		       run.counts[TG_VET_OK] + run.counts[TG_VET_INFO], run.counts[TG_VET_WARN],
+		       run.counts[TG_VET_BLOCK], run.n_errors ? " (some could not be read)" : "");
+	}
+	if (run.first_error_code)
+		rc = run.first_error_code;
+	else if ((a.fail_on <= TG_VET_WARN && (run.counts[TG_VET_WARN] || run.counts[TG_VET_BLOCK])) ||
+		 (a.fail_on == TG_VET_BLOCK && run.counts[TG_VET_BLOCK]))
+		rc = TG_EXIT_POLICY;
+	else
+		rc = TG_EXIT_OK;
+out:
+	json_decref(run.all);
+	json_decref(run.notes);
+	vet_names_close(run.names);
+	tg_vet_rules_free(run.rules);
+	free(run.rules_path);
+	free(a.subj);
+	tg_buf_release(&a.names_buf);
+	return rc;
+}
+
+const struct tg_command tg_cmd_vet = {
+	.name = "vet",
+	.summary = "check names and artifacts for typosquats, malware and install-time code",
+	.usage = "vet [options] NAME...\n"
+		 "vet [options] --names FILE|-\n"
+		 "vet [options] ARTIFACT|DIR...",
+	.help =
+		"Checks package names against the registry name lists and OSV malware\n"
+		"advisories in the database, and looks inside artifacts (wheel, sdist,\n"
+		"npm .tgz, Chocolatey .nupkg, an unpacked directory or a site-packages\n"
+		"directory) without extracting them or running any of their code.\n"
+		"Every verdict (ok, warn, block) comes with its reasons: the rule id, an\n"
+		"explanation, and the similar name or the file, line and excerpt.\n"
+		"Rule ids and thresholds are documented in docs/vet.md.\n"
+		"\n"
+		"An argument is an artifact when it contains '/' or ends in .whl, .tar.gz,\n"
+		".zip, .tgz or .nupkg; anything else is a package name (write ./NAME for a\n"
+		"directory).\n"
+		"\n"
+		"Options:\n"
+		"  --names FILE|-       names to check, one per line ('#' comments)\n"
+		"  --ecosystem E        pypi (default) or npm, for names\n"
+		"  --artifact KIND      wheel, sdist, npm, nupkg, directory or auto (default)\n"
+		"  --rules DIR          YARA rules directory (default: $TOLLGATE_RULES_DIR,\n"
+		"                       else the rules installed with tollgate)\n"
+		"  --cooldown-days N    names first released within N days are 'new-project'\n"
+		"                       (default 14)\n"
+		"  --format F           table (default), json, or jsonl (one object per\n"
+		"                       subject, in input order)\n"
+		"  --fail-on LEVEL      exit 1 when a verdict reaches warn or block (default\n"
+		"                       block), or never\n"
+		"  --online             also ask GitHub whether repositories named in artifact\n"
+		"                       metadata still exist (repojacking); set\n"
+		"                       TOLLGATE_GITHUB_API to use another API base\n",
+	.run = run_vet,
+};
