@@ -28,7 +28,7 @@ static const char css[] =
 	".card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 16px;min-width:118px}"
 	".card b{display:block;font-size:24px;line-height:1.2}.card span{color:var(--mut);font-size:12px;text-transform:uppercase;letter-spacing:.04em}"
 	".card.crit b{color:var(--crit)}.card.high b{color:var(--high)}.card.med b{color:var(--med)}"
-	".card.low b{color:var(--low)}.card.kev b{color:#7b1fa2}"
+	".card.low b{color:var(--low)}.card.kevc b{color:#7b1fa2}"
 	"h2{font-size:17px;margin:28px 0 10px}"
 	".controls{display:flex;flex-wrap:wrap;gap:14px;align-items:center;margin:8px 0 12px}"
 	".controls input[type=search]{padding:7px 10px;border:1px solid var(--line);border-radius:6px;min-width:320px;font:inherit}"
@@ -51,7 +51,8 @@ static const char css[] =
 	".det{white-space:pre-wrap;font-size:12.5px;color:#374151;max-width:760px;margin-top:6px;"
 	"border-left:3px solid var(--line);padding-left:10px}"
 	".aka{font-size:12px;color:var(--mut)}a{color:var(--low);text-decoration:none}a:hover{text-decoration:underline}"
-	".origin{font-size:12px;color:var(--mut);word-break:break-all}"
+	".origin{font-size:12px;color:var(--mut);overflow-wrap:anywhere;min-width:190px}"
+	"td.sev,td.risk,td.fix,td.nofix,td.ver{white-space:nowrap}"
 	".note{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px}"
 	".warn{background:#fff7e0;border:1px solid #f1d48a;border-radius:8px;padding:8px 14px;margin:6px 0}"
 	"footer{color:var(--mut);font-size:12px;margin-top:30px}"
@@ -183,7 +184,7 @@ static int finding_row(struct tg_buf *out, const struct tg_finding *f,
 		ADD("</details>");
 	}
 	ADD("</td>");
-	ADDF("<td data-v=\"%.1f\"><span class=\"pill %s\">%s</span>",
+	ADDF("<td class=\"sev\" data-v=\"%.1f\"><span class=\"pill %s\">%s</span>",
 	     f->kind == TG_FIND_MALICIOUS ? 11.0 : f->cvss >= 0 ? f->cvss : (double)f->severity,
 	     sev_class(f), f->kind == TG_FIND_MALICIOUS ? "malware" : tg_severity_name(f->severity));
 	if (f->cvss >= 0) {
@@ -192,7 +193,7 @@ static int finding_row(struct tg_buf *out, const struct tg_finding *f,
 		ADDF("\">%.1f</span>", f->cvss);
 	}
 	ADD("</td>");
-	ADDF("<td data-v=\"%.5f\">", (f->kev ? 10.0 : 0.0) + (f->kev_ransomware ? 5.0 : 0.0) +
+	ADDF("<td class=\"risk\" data-v=\"%.5f\">", (f->kev ? 10.0 : 0.0) + (f->kev_ransomware ? 5.0 : 0.0) +
 				      (f->epss >= 0 ? f->epss : 0.0));
 	if (f->kev) {
 		ADDF("<span class=\"kev%s\" title=\"CISA Known Exploited Vulnerabilities%s%s\">KEV%s</span> ",
@@ -269,7 +270,7 @@ int tg_report_write_html(const struct tg_report *r, const struct tg_report_opts 
 	ADDF("<div class=\"card low\"><b>%zu</b><span>low</span></div>", c.by_sev[TG_SEV_LOW]);
 	ADDF("<div class=\"card\"><b>%zu</b><span>unrated</span></div>",
 	     c.by_sev[TG_SEV_UNKNOWN] + c.by_sev[TG_SEV_NONE]);
-	ADDF("<div class=\"card kev\"><b>%zu</b><span>known exploited</span></div>", c.kev);
+	ADDF("<div class=\"card kevc\"><b>%zu</b><span>known exploited</span></div>", c.kev);
 	if (c.malicious)
 		ADDF("<div class=\"card crit\"><b>%zu</b><span>malware</span></div>", c.malicious);
 	ADDF("<div class=\"card\"><b>%zu</b><span>not checked</span></div>", c.not_checked);
