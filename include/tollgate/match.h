@@ -64,6 +64,8 @@ struct tg_osv_affected {
 	size_t n_versions;
 	char *cvss_v3;     /* affected[].severity CVSS_V3 vector, or NULL */
 	char *cvss_v4;     /* affected[].severity CVSS_V4 vector, or NULL */
+	bool pooled;       /* versions and event versions live in the list's
+			    * string pool (the *_pooled builders) */
 };
 
 struct tg_advisory {
@@ -90,6 +92,12 @@ struct tg_advisory_list {
 	struct tg_advisory *items;
 	size_t n;
 	size_t cap;
+	/* String pool for the bulk of version strings (one allocation per
+	 * 64 KiB instead of one per string); freed with the list. */
+	char **pool;
+	size_t n_pool;
+	size_t pool_left;
+	char *pool_next;
 };
 
 /* Caps on one advisory and one package's advisory set (a hostile
@@ -116,6 +124,16 @@ int tg_osv_range_add_event(struct tg_osv_range *r, enum tg_osv_event_kind kind,
 			   const char *version, struct tg_err *err);
 int tg_osv_affected_add_version(struct tg_osv_affected *af,
 				const char *version, struct tg_err *err);
+/* The same with the strings copied into l's pool; they set af->pooled.
+ * An affected entry is built either entirely pooled or not at all. */
+int tg_osv_range_add_event_pooled(struct tg_advisory_list *l,
+				  struct tg_osv_affected *af,
+				  struct tg_osv_range *r,
+				  enum tg_osv_event_kind kind,
+				  const char *version, struct tg_err *err);
+int tg_osv_affected_add_version_pooled(struct tg_advisory_list *l,
+				       struct tg_osv_affected *af,
+				       const char *version, struct tg_err *err);
 
 /* Fill *out from one OSV JSON record (a jansson json_t *, passed as void
  * so that this header does not need jansson), keeping only the affected

@@ -69,12 +69,12 @@ static void affected_release(struct tg_osv_affected *af)
 	size_t i, j;
 
 	for (i = 0; i < af->n_ranges; i++) {
-		for (j = 0; j < af->ranges[i].n_events; j++)
+		for (j = 0; !af->pooled && j < af->ranges[i].n_events; j++)
 			free(af->ranges[i].events[j].version);
 		free(af->ranges[i].events);
 	}
 	free(af->ranges);
-	for (i = 0; i < af->n_versions; i++)
+	for (i = 0; !af->pooled && i < af->n_versions; i++)
 		free(af->versions[i]);
 	free(af->versions);
 	free(af->cvss_v3);
@@ -110,7 +110,45 @@ void tg_advisory_list_release(struct tg_advisory_list *l)
 	for (i = 0; i < l->n; i++)
 		tg_advisory_release(&l->items[i]);
 	free(l->items);
+	for (i = 0; i < l->n_pool; i++)
+		free(l->pool[i]);
+	free(l->pool);
 	memset(l, 0, sizeof(*l));
+}
+
+#define POOL_BLOCK ((size_t)64 << 10)
+
+static char *pool_strdup(struct tg_advisory_list *l, const char *s,
+			 struct tg_err *err)
+{
+	size_t n = strlen(s) + 1;
+	char *dst, **np;
+
+	if (n > l->pool_left) {
+		size_t size = n > POOL_BLOCK ? n : POOL_BLOCK;
+
+		if (l->n_pool >= 1000000) {
+			tg_err_set(err, TG_ELIMIT, "too much advisory text for one package");
+			return NULL;
+		}
+		np = realloc(l->pool, (l->n_pool + 1) * sizeof(*np));
+		if (!np) {
+			tg_err_set(err, TG_ENOMEM, "out of memory");
+			return NULL;
+		}
+		l->pool = np;
+		if (!(l->pool[l->n_pool] = malloc(size))) {
+			tg_err_set(err, TG_ENOMEM, "out of memory");
+			return NULL;
+		}
+		l->pool_next = l->pool[l->n_pool++];
+		l->pool_left = size;
+	}
+	dst = l->pool_next;
+	memcpy(dst, s, n);
+	l->pool_next += n;
+	l->pool_left -= n;
+	return dst;
 }
 
 struct tg_advisory *tg_advisory_list_push(struct tg_advisory_list *l,
@@ -187,6 +225,45 @@ int tg_osv_affected_add_version(struct tg_osv_affected *af,
 				const char *version, struct tg_err *err)
 {
 	return push_str(&af->versions, &af->n_versions, version, "versions", err);
+}
+
+int tg_osv_affected_add_version_pooled(struct tg_advisory_list *l,
+				       struct tg_osv_affected *af,
+				       const char *version, struct tg_err *err)
+{
+	char *d = pool_strdup(l, version ? version : "", err);
+	char **slot;
+
+	if (!d)
+		return err ? err->code : TG_ENOMEM;
+	af->pooled = true;
+	slot = push((void **)&af->versions, &af->n_versions, sizeof(char *),
+		    TG_ADVISORY_MAX_ITEMS, "versions", err);
+	if (!slot)
+		return err ? err->code : TG_ENOMEM;
+	*slot = d;
+	return 0;
+}
+
+int tg_osv_range_add_event_pooled(struct tg_advisory_list *l,
+				  struct tg_osv_affected *af,
+				  struct tg_osv_range *r,
+				  enum tg_osv_event_kind kind,
+				  const char *version, struct tg_err *err)
+{
+	char *d = pool_strdup(l, version ? version : "", err);
+	struct tg_osv_event *e;
+
+	if (!d)
+		return err ? err->code : TG_ENOMEM;
+	af->pooled = true;
+	e = push((void **)&r->events, &r->n_events, sizeof(*e),
+		 TG_ADVISORY_MAX_ITEMS, "events", err);
+	if (!e)
+		return err ? err->code : TG_ENOMEM;
+	e->kind = kind;
+	e->version = d;
+	return 0;
 }
 
 char *tg_match_norm_name(enum tg_ecosystem eco, const char *name)

@@ -70,12 +70,13 @@ static int on_affected(const struct tg_db_affected *a, void *ctx)
 		if (!or)
 			goto fail;
 		for (j = 0; j < r->n_events; j++)
-			if (tg_osv_range_add_event(or, event_kind(r->events[j].kind),
-						   r->events[j].version, c->err))
+			if (tg_osv_range_add_event_pooled(c->out, af, or,
+							  event_kind(r->events[j].kind),
+							  r->events[j].version, c->err))
 				goto fail;
 	}
 	for (i = 0; i < a->n_versions; i++)
-		if (tg_osv_affected_add_version(af, a->versions[i], c->err))
+		if (tg_osv_affected_add_version_pooled(c->out, af, a->versions[i], c->err))
 			goto fail;
 	return 0;
 fail:

@@ -102,6 +102,17 @@ void *tg_vintern_parse(struct tg_vintern *t, const struct tg_vscheme *s,
 	return e ? e->handle : NULL;
 }
 
+bool tg_vintern_claim(struct tg_vintern *t, const struct tg_vscheme *s,
+		      const char *text, bool *oom)
+{
+	struct tg_vintern_entry *e = lookup(t, s, text, oom);
+
+	if (!e || e->claimed)
+		return false;
+	e->claimed = true;
+	return true;
+}
+
 const char *tg_vintern_canon(struct tg_vintern *t, const struct tg_vscheme *s,
 			     const char *text, bool *oom)
 {

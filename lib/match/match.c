@@ -228,6 +228,9 @@ static int add_cand(struct pkg_match *m, const char *text, size_t *cap,
 
 	if (m->n_cands >= MAX_CANDIDATES)
 		return 0;
+	/* Fixed versions repeat across advisories: keep one of each. */
+	if (!tg_vintern_claim(&m->intern, m->primary, text, &m->oom))
+		return m->oom ? tg_err_set(err, TG_ENOMEM, "out of memory") : 0;
 	if (m->n_cands == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 32;
 

@@ -42,6 +42,7 @@ struct tg_vintern_entry {
 	void *handle;       /* NULL: does not parse */
 	char *canon;
 	bool canon_done;
+	bool claimed;       /* see tg_vintern_claim */
 	unsigned hash;
 };
 
@@ -54,6 +55,10 @@ void tg_vintern_init(struct tg_vintern *t);
 void tg_vintern_release(struct tg_vintern *t);
 void *tg_vintern_parse(struct tg_vintern *t, const struct tg_vscheme *s,
 		       const char *text, bool *oom);
+/* True the first time it is asked about (s, text): lets a caller keep one
+ * copy of each distinct string. */
+bool tg_vintern_claim(struct tg_vintern *t, const struct tg_vscheme *s,
+		      const char *text, bool *oom);
 /* Canonical text, or text itself when it does not parse or the scheme
  * has no canonical form. */
 const char *tg_vintern_canon(struct tg_vintern *t, const struct tg_vscheme *s,

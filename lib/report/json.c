@@ -121,28 +121,104 @@ static json_t *note_obj(const struct tg_report *r, const struct tg_finding *f,
 	return o;
 }
 
+/* Streaming writer: the report is written member by member and array
+ * element by element, each as a small jansson tree dumped and freed at
+ * once, so a report with thousands of findings never exists twice in
+ * memory. The bytes are those of one pretty-printed tree (2-space
+ * indent, keys in order). */
+struct jw {
+	struct tg_buf *out;
+	struct tg_err *err;
+	int rc;
+	bool first_member;
+	bool first_elem;
+};
+
+static void jw_raw(struct jw *w, const char *s)
+{
+	if (!w->rc)
+		w->rc = tg_buf_adds(w->out, s, w->err);
+}
+
+/* Dump v (consumed) indented as if nested `indent` spaces deep. */
+static void jw_value(struct jw *w, json_t *v, int indent)
+{
+	char *s, *p;
+
+	if (!v) {
+		if (!w->rc)
+			w->rc = tg_err_set(w->err, TG_ENOMEM, "out of memory building the JSON report");
+		return;
+	}
+	s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6) |
+			  JSON_ENCODE_ANY);
+	json_decref(v);
+	if (!s) {
+		if (!w->rc)
+			w->rc = tg_err_set(w->err, TG_ENOMEM, "cannot serialise the report");
+		return;
+	}
+	for (p = s; *p && !w->rc; p++) {
+		w->rc = tg_buf_addc(w->out, *p, w->err);
+		if (*p == '\n')
+			for (int k = 0; k < indent && !w->rc; k++)
+				w->rc = tg_buf_addc(w->out, ' ', w->err);
+	}
+	free(s);
+}
+
+static void jw_member(struct jw *w, const char *key, json_t *v)
+{
+	jw_raw(w, w->first_member ? "\n  \"" : ",\n  \"");
+	w->first_member = false;
+	jw_raw(w, key);
+	jw_raw(w, "\": ");
+	jw_value(w, v, 2);
+}
+
+static void jw_array_begin(struct jw *w, const char *key)
+{
+	jw_raw(w, w->first_member ? "\n  \"" : ",\n  \"");
+	w->first_member = false;
+	jw_raw(w, key);
+	jw_raw(w, "\": [");
+	w->first_elem = true;
+}
+
+static void jw_elem(struct jw *w, json_t *v)
+{
+	jw_raw(w, w->first_elem ? "\n    " : ",\n    ");
+	w->first_elem = false;
+	jw_value(w, v, 4);
+}
+
+static void jw_array_end(struct jw *w)
+{
+	jw_raw(w, w->first_elem ? "]" : "\n  ]");
+}
+
 int tg_report_write_json(const struct tg_report *r, const struct tg_report_opts *opts,
 			 struct tg_buf *out, struct tg_err *err)
 {
-	json_t *root = json_object(), *x, *arr;
+	struct jw w = { out, err, 0, true, true };
 	struct tg_pkg_row *rows = NULL;
 	struct tg_report_counts c;
 	size_t n_rows = 0, i;
+	json_t *x, *arr;
 	bool ok = true;
 	int rc;
 
 	(void)opts;
-	if ((rc = tg_report_pkg_rows(r, &rows, &n_rows, err))) {
-		json_decref(root);
+	if ((rc = tg_report_pkg_rows(r, &rows, &n_rows, err)))
 		return rc;
-	}
 	tg_report_count(r, &c);
-	tg_jset(root, "schema_version", json_integer(SCHEMA_VERSION), &ok);
+	jw_raw(&w, "{");
+	jw_member(&w, "schema_version", json_integer(SCHEMA_VERSION));
 	x = json_object();
 	tg_jset(x, "name", json_string("tollgate"), &ok);
 	tg_jset(x, "version", tg_jstr(r->tool_version), &ok);
-	tg_jset(root, "tool", x, &ok);
-	tg_jset(root, "generated_at", tg_jstr(r->generated_at), &ok);
+	jw_member(&w, "tool", x);
+	jw_member(&w, "generated_at", tg_jstr(r->generated_at));
 
 	arr = json_array();
 	for (i = 0; i < r->n_feeds; i++) {
@@ -155,16 +231,16 @@ int tg_report_write_json(const struct tg_report *r, const struct tg_report_opts 
 	}
 	x = json_object();
 	tg_jset(x, "feeds", arr, &ok);
-	tg_jset(root, "database", x, &ok);
+	jw_member(&w, "database", x);
 
 	x = json_object();
 	tg_jset(x, "config", tg_jstr(r->config_path), &ok);
 	tg_jset(x, "fail_on", tg_jstr(r->fail_on), &ok);
 	tg_jset(x, "failed", json_boolean(r->policy_failed), &ok);
 	tg_jset(x, "failing_findings", json_integer((json_int_t)r->n_failing), &ok);
-	tg_jset(root, "policy", x, &ok);
+	jw_member(&w, "policy", x);
 
-	tg_jset(root, "packages_scanned", json_integer((json_int_t)c.packages), &ok);
+	jw_member(&w, "packages_scanned", json_integer((json_int_t)c.packages));
 	x = json_object();
 	tg_jset(x, "vulnerabilities", json_integer((json_int_t)c.vulns), &ok);
 	tg_jset(x, "affected_packages", json_integer((json_int_t)c.affected_packages), &ok);
@@ -178,22 +254,22 @@ int tg_report_write_json(const struct tg_report *r, const struct tg_report_opts 
 	tg_jset(x, "malicious", json_integer((json_int_t)c.malicious), &ok);
 	tg_jset(x, "ignored", json_integer((json_int_t)c.ignored), &ok);
 	tg_jset(x, "not_checked", json_integer((json_int_t)c.not_checked), &ok);
-	tg_jset(root, "summary", x, &ok);
+	jw_member(&w, "summary", x);
 
-	arr = json_array();
-	for (i = 0; i < r->n_findings; i++)
+	jw_array_begin(&w, "findings");
+	for (i = 0; i < r->n_findings && !w.rc; i++)
 		if (tg_finding_is_vuln(&r->findings[i]))
-			tg_jpush(arr, finding_obj(r, &r->findings[i], &ok), &ok);
-	tg_jset(root, "findings", arr, &ok);
+			jw_elem(&w, finding_obj(r, &r->findings[i], &ok));
+	jw_array_end(&w);
 
-	arr = json_array();
-	for (i = 0; i < r->n_findings; i++)
+	jw_array_begin(&w, "not_checked");
+	for (i = 0; i < r->n_findings && !w.rc; i++)
 		if (tg_finding_is_note(&r->findings[i]))
-			tg_jpush(arr, note_obj(r, &r->findings[i], &ok), &ok);
-	tg_jset(root, "not_checked", arr, &ok);
+			jw_elem(&w, note_obj(r, &r->findings[i], &ok));
+	jw_array_end(&w);
 
-	arr = json_array();
-	for (i = 0; i < n_rows; i++) {
+	jw_array_begin(&w, "packages");
+	for (i = 0; i < n_rows && !w.rc; i++) {
 		const struct tg_package *p = rows[i].pkg;
 		struct tg_buf purl;
 		struct tg_err e2;
@@ -213,9 +289,9 @@ int tg_report_write_json(const struct tg_report *r, const struct tg_report_opts 
 		tg_jset(x, "status", json_string(tg_pkg_status_name(rows[i].status)), &ok);
 		tg_jset(x, "vulnerabilities", json_integer((json_int_t)rows[i].n_vulns), &ok);
 		tg_jset(x, "ignored", json_integer((json_int_t)rows[i].n_ignored), &ok);
-		tg_jpush(arr, x, &ok);
+		jw_elem(&w, x);
 	}
-	tg_jset(root, "packages", arr, &ok);
+	jw_array_end(&w);
 
 	arr = json_array();
 	for (i = 0; i < r->n_ignore_notes; i++) {
@@ -232,15 +308,11 @@ int tg_report_write_json(const struct tg_report *r, const struct tg_report_opts 
 		tg_jset(x, "expired", json_boolean(n->expired), &ok);
 		tg_jpush(arr, x, &ok);
 	}
-	tg_jset(root, "ignores", arr, &ok);
-	tg_jset(root, "warnings", str_array(r->warnings, r->n_warnings, &ok), &ok);
-
+	jw_member(&w, "ignores", arr);
+	jw_member(&w, "warnings", str_array(r->warnings, r->n_warnings, &ok));
+	jw_raw(&w, "\n}\n");
 	free(rows);
-	if (!ok) {
-		json_decref(root);
-		return tg_err_set(err, TG_ENOMEM, "out of memory building the JSON report");
-	}
-	rc = tg_json_emit(root, out, err);
-	json_decref(root);
-	return rc;
+	if (!w.rc && !ok)
+		w.rc = tg_err_set(err, TG_ENOMEM, "out of memory building the JSON report");
+	return w.rc;
 }
