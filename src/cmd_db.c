@@ -1,6 +1,7 @@
 /* `tollgate db update` and `tollgate db status`. */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,26 @@ static const char *feed_unit(enum tg_feed_id f)
 	}
 }
 
+/* Append ", part" (or "part" first) to a bounded line. */
+static void add_part(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add_part(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n && n + 2 < size) {
+		memcpy(buf + n, ", ", 3);
+		n += 2;
+	}
+	if (n + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
 static void print_update_summary(struct tg_cli *cli,
 				 const struct tg_db_update_result *res)
 {
@@ -110,32 +131,27 @@ static void print_update_summary(struct tg_cli *cli,
 
 	for (f = 0; f < TG_FEED__COUNT; f++) {
 		const struct tg_feed_result *r = &res->feeds[f];
+		const char *name = tg_feed_name((enum tg_feed_id)f);
 		char extra[512] = "";
-		size_t n = 0;
 
 		if (r->outcome == TG_OUTCOME_NONE)
 			continue;
 		if (r->withdrawn)
-			n += (size_t)snprintf(extra + n, sizeof(extra) - n, ", %lld withdrawn",
-					      (long long)r->withdrawn);
-		if (r->malicious && n < sizeof(extra))
-			n += (size_t)snprintf(extra + n, sizeof(extra) - n, ", %lld malicious",
-					      (long long)r->malicious);
-		if (r->skipped && n < sizeof(extra))
-			n += (size_t)snprintf(extra + n, sizeof(extra) - n, ", %lld skipped as malformed",
-					      (long long)r->skipped);
-		if (r->bytes && n < sizeof(extra))
-			n += (size_t)snprintf(extra + n, sizeof(extra) - n, ", %.1f MB downloaded",
-					      (double)r->bytes / 1e6);
-		if (r->note[0] && n < sizeof(extra))
-			snprintf(extra + n, sizeof(extra) - n, " (%s)", r->note);
+			add_part(extra, sizeof(extra), "%lld withdrawn", (long long)r->withdrawn);
+		if (r->malicious)
+			add_part(extra, sizeof(extra), "%lld malicious", (long long)r->malicious);
+		if (r->skipped)
+			add_part(extra, sizeof(extra), "%lld malformed skipped", (long long)r->skipped);
+		if (r->bytes)
+			add_part(extra, sizeof(extra), "%.1f MB downloaded", (double)r->bytes / 1e6);
+		if (r->note[0])
+			add_part(extra, sizeof(extra), "%s", r->note);
 		if (r->outcome == TG_OUTCOME_SKIPPED && r->records == 0)
-			printf("%-11s %-9s%s\n", tg_feed_name((enum tg_feed_id)f),
-			       outcome_name(r->outcome), extra);
+			printf("%-11s %-9s %s\n", name, outcome_name(r->outcome), extra);
 		else
-			printf("%-11s %-9s %8lld %s%s\n", tg_feed_name((enum tg_feed_id)f),
-			       outcome_name(r->outcome), (long long)r->records,
-			       feed_unit((enum tg_feed_id)f), extra);
+			printf("%-11s %-9s %8lld %s%s%s%s\n", name, outcome_name(r->outcome),
+			       (long long)r->records, feed_unit((enum tg_feed_id)f),
+			       extra[0] ? " (" : "", extra, extra[0] ? ")" : "");
 	}
 	if (cli->verbosity >= 0)
 		printf("database %s updated in %.1f s (%lld alias groups)\n", res->path,

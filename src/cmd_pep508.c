@@ -45,14 +45,14 @@ static json_t *describe_requirement(const struct tg_requirement *r)
 	json_object_set_new(o, "name", json_string(r->name));
 	json_object_set_new(o, "norm_name", json_string(r->norm_name));
 	sorted = malloc((r->n_extras + 1) * sizeof(*sorted));
-	if (sorted) {
+	if (sorted && r->n_extras) {
 		memcpy(sorted, r->extras, r->n_extras * sizeof(*sorted));
 		qsort(sorted, r->n_extras, sizeof(*sorted), cmp_cstr);
 		for (i = 0; i < r->n_extras; i++)
 			if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0)
 				json_array_append_new(extras, json_string(sorted[i]));
-		free(sorted);
 	}
+	free(sorted);
 	json_object_set_new(o, "extras", extras);
 	json_object_set_new(o, "url", r->url ? json_string(r->url) : json_null());
 	tg_buf_init(&b, 0);

@@ -13,5 +13,6 @@ extern const struct tg_command tg_cmd_inventory;
 extern const struct tg_command tg_cmd_semver;
 extern const struct tg_command tg_cmd_pep508;
 extern const struct tg_command tg_cmd_pep440;
+extern const struct tg_command tg_cmd_proxy;
 
 #endif

@@ -59,6 +59,13 @@ void tg_pin_report_release(struct tg_pin_report *r);
 int tg_verify_hashes(const struct tg_inventory *inv, const char *artifacts_dir,
 		     struct tg_pin_report *out, struct tg_err *err);
 
+struct tg_report;
+/* One TG_FIND_INTEGRITY finding per issue (id "TG-PIN-<kind>"), for the
+ * shared report writers: hash-mismatch and unlisted-file high, weak or
+ * missing hashes medium, the rest low. */
+int tg_pin_report_to_findings(const struct tg_pin_report *r, struct tg_report *rep,
+			      struct tg_err *err);
+
 /* Split a distribution file name into PEP 503 normalised project name and
  * lower-cased version; false when it is not a wheel or sdist name. */
 bool tg_dist_filename_split(const char *filename, char *name, size_t name_sz,

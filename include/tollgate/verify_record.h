@@ -120,4 +120,12 @@ int tg_verify_installed(const char *const *site_dirs, size_t n,
 /* Total number of problems (per distribution and site level). */
 size_t tg_installed_problem_count(const struct tg_installed_report *r);
 
+struct tg_report;
+/* Add one TG_FIND_INTEGRITY finding per problem to rep (id
+ * "TG-RECORD-<kind>", evidence_file the path), for the shared report
+ * writers. Modified, missing and unrecorded files are high severity,
+ * the rest medium. */
+int tg_installed_to_findings(const struct tg_installed_report *r, struct tg_report *rep,
+			     struct tg_err *err);
+
 #endif

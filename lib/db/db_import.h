@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "db/db_internal.h"
+#include "tollgate/buf.h"
 #include "tollgate/db_feeds.h"
 #include "tollgate/db_update.h"
 
@@ -18,7 +19,6 @@ enum tg_writer_stmt {
 	W_AFFECTED,
 	W_RANGE,
 	W_EVENT,
-	W_VERSION,
 	W_KEV,
 	W_EPSS,
 	W_NAME,
@@ -30,6 +30,7 @@ struct tg_db_writer {
 	const char *path;      /* the file being built, for messages */
 	sqlite3_stmt *st[W__COUNT];
 	const struct tg_db_update_hooks *hooks;
+	struct tg_buf scratch; /* joins version lists */
 };
 
 /* Metadata an importer learns from the feed itself. */

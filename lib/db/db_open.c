@@ -118,13 +118,41 @@ int tg_db_check_schema(sqlite3 *sql, const char *path, struct tg_err *err)
 	return 0;
 }
 
+/* file: URI for a read-only, immutable open. Every byte outside the
+ * unreserved set is percent-encoded so any path works. */
+static char *immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(path), i, o = 0;
+	char *u = malloc(n * 3 + 32);
+
+	if (!u)
+		return NULL;
+	memcpy(u, "file:", 5);
+	o = 5;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)path[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '/' || c == '.' || c == '_' ||
+		    c == '-' || c == '~') {
+			u[o++] = (char)c;
+		} else {
+			u[o++] = '%';
+			u[o++] = hex[c >> 4];
+			u[o++] = hex[c & 15];
+		}
+	}
+	memcpy(u + o, "?immutable=1", 13);
+	return u;
+}
+
 int tg_db_open(const char *path, unsigned flags, struct tg_db **out,
 	       struct tg_err *err)
 {
 	struct tg_db *db = NULL;
 	struct stat st;
 	char *resolved = NULL;
-	int oflags, rc = 0;
+	int rc = 0;
 
 	*out = NULL;
 	resolved = tg_db_resolve_path(path, err);
@@ -152,10 +180,25 @@ int tg_db_open(const char *path, unsigned flags, struct tg_db **out,
 	}
 	db->path = resolved;
 	resolved = NULL;
-	oflags = (flags & TG_DB_READWRITE) ? SQLITE_OPEN_READWRITE
-					   : SQLITE_OPEN_READONLY;
-	if (sqlite3_open_v2(db->path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+	/* Updates never write into a database file: they build a new one
+	 * and rename it over the old. So the file a reader opened never
+	 * changes, and SQLite may skip locking and change detection on it
+	 * ("immutable"), which makes each lookup several times faster. */
+	if (flags & TG_DB_READWRITE) {
+		rc = sqlite3_open_v2(db->path, &db->sql,
+				     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	} else {
+		char *uri = immutable_uri(db->path);
+		if (!uri) {
+			rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+			goto out;
+		}
+		rc = sqlite3_open_v2(uri, &db->sql,
+				     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+				     NULL);
+		free(uri);
+	}
+	if (rc != SQLITE_OK) {
 		rc = tg_db_sql_error(db->sql, db->path, "opening the database", err);
 		goto out;
 	}
@@ -167,7 +210,8 @@ int tg_db_open(const char *path, unsigned flags, struct tg_db **out,
 	if (rc)
 		goto out;
 	if (!(flags & TG_DB_READWRITE))
-		rc = tg_db_exec(db->sql, db->path, "PRAGMA query_only=1", err);
+		rc = tg_db_exec(db->sql, db->path,
+				"PRAGMA query_only=1; PRAGMA mmap_size=1073741824", err);
 out:
 	free(resolved);
 	if (rc) {

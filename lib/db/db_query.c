@@ -12,7 +12,7 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_AFFECTED_BY_NAME] =
 		"SELECT f.aff, a.id, IFNULL(g.grp, -1), a.withdrawn IS NOT NULL,"
 		" a.malicious, a.modified, f.name, f.norm_name, f.seq,"
-		" f.database_specific, f.ecosystem_specific"
+		" f.database_specific, f.ecosystem_specific, f.versions"
 		" FROM affected f JOIN advisories a ON a.adv = f.adv"
 		" LEFT JOIN alias_groups g ON g.id = a.id"
 		" WHERE f.ecosystem = ?1 AND f.norm_name = ?2"
@@ -22,8 +22,6 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_EVENTS_OF] =
 		"SELECT range_seq, kind, version FROM events WHERE aff = ?1"
 		" ORDER BY range_seq, seq",
-	[STMT_VERSIONS_OF] =
-		"SELECT version FROM versions WHERE aff = ?1 ORDER BY seq",
 	[STMT_ADVISORY] =
 		"SELECT a.adv, a.id, IFNULL(g.grp, -1), a.summary, a.details,"
 		" a.published, a.modified, a.withdrawn, a.malicious, a.feed,"
@@ -45,11 +43,11 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_EPSS] = "SELECT epss, percentile FROM epss WHERE cve = ?1",
 	[STMT_EPSS_META] = "SELECT version, feed_date FROM feeds WHERE name = 'epss'",
 	[STMT_NAME] =
-		"SELECT name, norm_name, latest_version, last_release, rank, downloads"
-		" FROM names WHERE ecosystem = ?1 AND norm_name = ?2",
+		"SELECT IFNULL(name, norm_name), norm_name, latest_version, last_release,"
+		" rank, downloads FROM names WHERE ecosystem = ?1 AND norm_name = ?2",
 	[STMT_NAMES_ALL] =
-		"SELECT name, norm_name, latest_version, last_release, rank, downloads"
-		" FROM names WHERE ecosystem = ?1 ORDER BY norm_name",
+		"SELECT IFNULL(name, norm_name), norm_name, latest_version, last_release,"
+		" rank, downloads FROM names WHERE ecosystem = ?1 ORDER BY norm_name",
 	[STMT_NAME_COUNT] = "SELECT count(*) FROM names WHERE ecosystem = ?1",
 	[STMT_FEEDS] =
 		"SELECT name, source, version, etag, last_modified, fetched, feed_date,"
@@ -170,8 +168,8 @@ struct loaded {
 };
 
 static int load_affected_children(struct tg_db *db, sqlite3_int64 aff,
-				  struct arena *ar, struct loaded *ld,
-				  struct tg_err *err)
+				  const char *versions, struct arena *ar,
+				  struct loaded *ld, struct tg_err *err)
 {
 	struct tg_db_scratch *sc = &db->scratch;
 	sqlite3_stmt *st;
@@ -257,27 +255,30 @@ static int load_affected_children(struct tg_db *db, sqlite3_int64 aff,
 		}
 	}
 
-	st = get_stmt(db, STMT_VERSIONS_OF, err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, aff);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t i = ld->n_versions;
-		const char *v = col_text(st, 0);
+	/* Versions: one newline-joined text, split in a copy. */
+	if (versions && *versions) {
+		size_t off, start, i, len = strlen(versions);
 
-		if ((rc = grow((void **)&sc->versions, &sc->cap_versions, i + 1,
-			       sizeof(*sc->versions), err)) ||
-		    (rc = grow((void **)&ld->version_off, &ld->cap_vo, i + 1,
-			       sizeof(size_t), err)) ||
-		    (rc = arena_add(ar, v ? v : "", &ld->version_off[i], err))) {
-			sqlite3_reset(st);
+		if ((rc = arena_add(ar, versions, &off, err)))
 			return rc;
+		start = off;
+		for (i = 0; i <= len; i++) {
+			char *p = ar->buf + off + i;
+			size_t k = ld->n_versions;
+
+			if (i < len && *p != '\n')
+				continue;
+			if ((rc = grow((void **)&sc->versions, &sc->cap_versions, k + 1,
+				       sizeof(*sc->versions), err)) ||
+			    (rc = grow((void **)&ld->version_off, &ld->cap_vo, k + 1,
+				       sizeof(size_t), err)))
+				return rc;
+			*p = '\0';
+			ld->version_off[k] = start;
+			ld->n_versions++;
+			start = off + i + 1;
 		}
-		ld->n_versions++;
 	}
-	if (s != SQLITE_DONE)
-		return step_error(db, st, err);
-	sqlite3_reset(st);
 
 	/* The arena no longer moves: turn offsets into pointers. */
 	{
@@ -305,7 +306,7 @@ struct aff_row {
 	int64_t group;
 	bool withdrawn, malicious;
 	unsigned seq;
-	size_t id, modified, name, norm, dbs, ecs; /* arena offsets, -1 = NULL */
+	size_t id, modified, name, norm, dbs, ecs, vers; /* arena offsets, -1 = NULL */
 };
 
 int tg_db_each_affected(struct tg_db *db, enum tg_ecosystem eco,
@@ -335,8 +336,8 @@ int tg_db_each_affected(struct tg_db *db, enum tg_ecosystem eco,
 	sqlite3_bind_text(st, 2, norm, -1, SQLITE_STATIC);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		struct aff_row *r;
-		size_t *offs[] = { NULL, NULL, NULL, NULL, NULL, NULL };
-		int cols[] = { 1, 5, 6, 7, 9, 10 };
+		size_t *offs[] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+		int cols[] = { 1, 5, 6, 7, 9, 10, 11 };
 		size_t k;
 
 		if ((rc = grow((void **)&rows, &cap_rows, n_rows + 1, sizeof(*rows), err))) {
@@ -351,7 +352,8 @@ int tg_db_each_affected(struct tg_db *db, enum tg_ecosystem eco,
 		r->seq = (unsigned)sqlite3_column_int(st, 8);
 		offs[0] = &r->id; offs[1] = &r->modified; offs[2] = &r->name;
 		offs[3] = &r->norm; offs[4] = &r->dbs; offs[5] = &r->ecs;
-		for (k = 0; k < 6; k++) {
+		offs[6] = &r->vers;
+		for (k = 0; k < 7; k++) {
 			const char *v = col_text(st, cols[k]);
 			*offs[k] = (size_t)-1;
 			if (v && (rc = arena_add(&rows_ar, v, offs[k], err))) {
@@ -367,13 +369,13 @@ int tg_db_each_affected(struct tg_db *db, enum tg_ecosystem eco,
 	}
 	sqlite3_reset(st);
 
+#define AR(off) ((off) == (size_t)-1 ? NULL : rows_ar.buf + (off))
 	for (i = 0; i < n_rows; i++) {
 		struct aff_row *r = &rows[i];
 		struct tg_db_affected a;
-#define AR(off) ((off) == (size_t)-1 ? NULL : rows_ar.buf + (off))
 
 		child_ar.len = 0;
-		rc = load_affected_children(db, r->aff, &child_ar, &ld, err);
+		rc = load_affected_children(db, r->aff, AR(r->vers), &child_ar, &ld, err);
 		if (rc)
 			goto out;
 		memset(&a, 0, sizeof(a));

@@ -53,14 +53,15 @@ const char tg_db_schema_sql[] =
 	" norm_name TEXT NOT NULL,"
 	" purl TEXT,"
 	" database_specific TEXT,"
-	" ecosystem_specific TEXT);"
+	" ecosystem_specific TEXT,"
+	/* Explicit affected versions in file order, joined with '\n' (one
+	 * read instead of hundreds of rows for the long PyPI lists). */
+	" versions TEXT);"
 	"CREATE TABLE ranges(aff INTEGER NOT NULL, seq INTEGER NOT NULL,"
 	" type TEXT NOT NULL, repo TEXT, PRIMARY KEY(aff, seq)) WITHOUT ROWID;"
 	"CREATE TABLE events(aff INTEGER NOT NULL, range_seq INTEGER NOT NULL,"
 	" seq INTEGER NOT NULL, kind TEXT NOT NULL, version TEXT NOT NULL,"
 	" PRIMARY KEY(aff, range_seq, seq)) WITHOUT ROWID;"
-	"CREATE TABLE versions(aff INTEGER NOT NULL, seq INTEGER NOT NULL,"
-	" version TEXT NOT NULL, PRIMARY KEY(aff, seq)) WITHOUT ROWID;"
 
 	/* Every advisory id and alias, with the number of its transitive group. */
 	"CREATE TABLE alias_groups(id TEXT PRIMARY KEY, grp INTEGER NOT NULL,"
@@ -84,7 +85,7 @@ const char tg_db_schema_sql[] =
 	"CREATE TABLE names("
 	" ecosystem TEXT NOT NULL,"
 	" norm_name TEXT NOT NULL,"
-	" name TEXT NOT NULL,"
+	" name TEXT,"          /* as published; NULL when equal to norm_name */
 	" latest_version TEXT,"
 	" last_release TEXT,"  /* YYYY-MM */
 	" rank INTEGER,"       /* PyPI popularity rank, 1 = most downloaded */

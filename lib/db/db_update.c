@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -330,7 +332,7 @@ static int fetch_url(struct run *r, enum tg_feed_id f, const char *url,
 	progress(r, label, resp.bytes, resp.bytes);
 	if (resp.not_modified) {
 		p->outcome = TG_OUTCOME_UNCHANGED;
-		snprintf(fr->note, sizeof(fr->note), "unchanged upstream (HTTP 304)");
+		snprintf(fr->note, sizeof(fr->note), "HTTP 304 Not Modified");
 	} else {
 		p->outcome = TG_OUTCOME_IMPORTED;
 		fr->bytes = resp.bytes;
@@ -423,7 +425,7 @@ static int copy_feed(struct run *r, enum tg_feed_id f, struct tg_err *err)
 	case KIND_OSV: {
 		static const char *const by_adv[] = { "aliases", "related",
 						      "severities", "refs", "affected" };
-		static const char *const by_aff[] = { "ranges", "events", "versions" };
+		static const char *const by_aff[] = { "ranges", "events" };
 		size_t i;
 
 		rc = exec_fmt(r, err,
@@ -434,7 +436,7 @@ static int copy_feed(struct run *r, enum tg_feed_id f, struct tg_err *err)
 				      "INSERT INTO main.%s SELECT * FROM old.%s WHERE adv IN"
 				      " (SELECT adv FROM old.advisories WHERE feed = %Q)",
 				      by_adv[i], by_adv[i], name);
-		for (i = 0; !rc && i < 3; i++)
+		for (i = 0; !rc && i < 2; i++)
 			rc = exec_fmt(r, err,
 				      "INSERT INTO main.%s SELECT * FROM old.%s WHERE aff IN"
 				      " (SELECT aff FROM old.affected WHERE adv IN"
@@ -636,7 +638,7 @@ static int build(struct run *r, struct tg_err *err)
 	if ((rc = tg_db_exec(r->sql, r->tmp,
 			     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 			     "PRAGMA locking_mode=EXCLUSIVE; PRAGMA temp_store=MEMORY;"
-			     "PRAGMA cache_size=-32768; PRAGMA foreign_keys=OFF;", err)) ||
+			     "PRAGMA cache_size=-8192; PRAGMA foreign_keys=OFF;", err)) ||
 	    (rc = tg_db_exec(r->sql, r->tmp, tg_db_schema_sql, err)))
 		return rc;
 	if ((rc = tg_db_exec(r->sql, r->tmp, "BEGIN", err)))
@@ -734,6 +736,34 @@ out:
 	if (have_writer)
 		tg_writer_release(&w);
 	return rc;
+}
+
+/* SQLite reports a failed write as a bare "disk I/O error" (errno is often
+ * gone by then): look at the file size limit and the free space ourselves
+ * so the user learns which it was. */
+static void explain_write_failure(struct run *r, struct tg_err *err)
+{
+	int code = r->sql ? sqlite3_errcode(r->sql) & 0xff : 0;
+	struct rlimit rl;
+	struct statvfs vfs;
+	struct stat st;
+	char why[160] = "";
+
+	if (code != SQLITE_IOERR && code != SQLITE_FULL)
+		return;
+	if (stat(r->tmp, &st) == 0 && getrlimit(RLIMIT_FSIZE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY &&
+	    (uint64_t)st.st_size + (1u << 20) >= (uint64_t)rl.rlim_cur)
+		snprintf(why, sizeof(why), "the file size limit (ulimit -f) of %llu bytes was reached",
+			 (unsigned long long)rl.rlim_cur);
+	else if (statvfs(r->dir, &vfs) == 0 &&
+		 (uint64_t)vfs.f_bavail * vfs.f_frsize < ((uint64_t)64 << 20))
+		snprintf(why, sizeof(why), "the disk is full (%llu bytes free)",
+			 (unsigned long long)vfs.f_bavail * vfs.f_frsize);
+	if (why[0])
+		tg_err_at(err, TG_EDB, r->tmp, 0, 0,
+			  "writing the new database failed: disk full or file size limit reached: %s",
+			  why);
 }
 
 static void release_run(struct run *r)
@@ -841,8 +871,10 @@ int tg_db_update(const struct tg_db_update_opts *opts,
 		if ((rc = fetch(&r, (enum tg_feed_id)f, err)))
 			goto out;
 	}
-	if ((rc = build(&r, err)))
+	if ((rc = build(&r, err))) {
+		explain_write_failure(&r, err);
 		goto out;
+	}
 	sqlite3_close(r.sql);
 	r.sql = NULL;
 	if ((rc = fsync_path(r.tmp, false, err)))

@@ -124,7 +124,11 @@ static int insert_name(struct tg_db_writer *w, enum tg_ecosystem eco,
 	}
 	sqlite3_bind_text(st, 1, tg_db_eco_column(eco), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, norm, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, row->name, -1, SQLITE_STATIC);
+	/* Most names are already in normal form: store them once. */
+	if (strcmp(norm, row->name) != 0)
+		sqlite3_bind_text(st, 3, row->name, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
 	if (row->latest_version)
 		sqlite3_bind_text(st, 4, row->latest_version, -1, SQLITE_STATIC);
 	else

@@ -25,11 +25,11 @@ static const char *const writer_sql[W__COUNT] = {
 	[W_REF] = "INSERT INTO refs(adv, seq, type, url) VALUES(?1,?2,?3,?4)",
 	[W_AFFECTED] =
 		"INSERT INTO affected(adv, seq, ecosystem, name, norm_name, purl,"
-		" database_specific, ecosystem_specific) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+		" database_specific, ecosystem_specific, versions)"
+		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 	[W_RANGE] = "INSERT INTO ranges(aff, seq, type, repo) VALUES(?1,?2,?3,?4)",
 	[W_EVENT] =
 		"INSERT INTO events(aff, range_seq, seq, kind, version) VALUES(?1,?2,?3,?4,?5)",
-	[W_VERSION] = "INSERT INTO versions(aff, seq, version) VALUES(?1,?2,?3)",
 	[W_KEV] =
 		"INSERT OR REPLACE INTO kev(cve, vendor_project, product,"
 		" vulnerability_name, date_added, due_date, ransomware,"
@@ -47,6 +47,7 @@ int tg_writer_init(struct tg_db_writer *w, sqlite3 *sql, const char *path,
 	size_t i;
 
 	memset(w, 0, sizeof(*w));
+	tg_buf_init(&w->scratch, TG_OSV_MAX_JSON_BYTES);
 	w->sql = sql;
 	w->path = path;
 	w->hooks = hooks;
@@ -67,6 +68,7 @@ void tg_writer_release(struct tg_db_writer *w)
 
 	for (i = 0; i < W__COUNT; i++)
 		sqlite3_finalize(w->st[i]);
+	tg_buf_release(&w->scratch);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -156,6 +158,20 @@ static int insert_affected(struct tg_db_writer *w, sqlite3_int64 adv,
 	bind_opt(st, 6, a->purl);
 	bind_opt(st, 7, a->database_specific);
 	bind_opt(st, 8, a->ecosystem_specific);
+	if (a->n_versions) {
+		tg_buf_reset(&w->scratch);
+		for (r = 0; r < a->n_versions; r++) {
+			if ((r && (rc = tg_buf_addc(&w->scratch, '\n', err))) ||
+			    (rc = tg_buf_adds(&w->scratch, a->versions[r], err))) {
+				sqlite3_reset(st);
+				sqlite3_clear_bindings(st);
+				return rc;
+			}
+		}
+		sqlite3_bind_text(st, 9, w->scratch.data, (int)w->scratch.len, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, 9);
+	}
 	if ((rc = run(w, st, err)))
 		return rc;
 	aff = sqlite3_last_insert_rowid(w->sql);
@@ -182,7 +198,7 @@ static int insert_affected(struct tg_db_writer *w, sqlite3_int64 adv,
 				return rc;
 		}
 	}
-	return insert_strv(w, W_VERSION, aff, a->versions, a->n_versions, err);
+	return 0;
 }
 
 int tg_import_osv_record(struct tg_db_writer *w, const struct tg_osv_record *r,

@@ -59,6 +59,14 @@ static int opt_str(struct ctx *c, json_t *obj, const char *key,
 	return 0;
 }
 
+static bool has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 static bool id_ok(const char *s)
 {
 	size_t n = strlen(s), i;
@@ -299,9 +307,12 @@ static int parse_affected(struct ctx *c, json_t *ja, size_t index,
 				return tg_err_set(c->err, TG_ENOMEM, "out of memory");
 		}
 		json_array_foreach(versions, i, v) {
-			if (!json_is_string(v))
+			/* Versions are stored newline-joined: no control
+			 * characters, which no ecosystem allows anyway. */
+			if (!json_is_string(v) || json_string_length(v) == 0 ||
+			    has_ctl(json_string_value(v)))
 				return tg_err_at(c->err, TG_EINVAL, c->origin, 0, 0,
-						 "affected[%zu].versions[%zu] is not a string",
+						 "affected[%zu].versions[%zu] is not a version string",
 						 index, i);
 			a->versions[a->n_versions++] = json_string_value(v);
 		}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "tollgate/finding.h"
 #include "tollgate/fs.h"
 #include "tollgate/hash.h"
 #include "tollgate/pep503.h"
@@ -299,4 +300,42 @@ out:
 	free(files);
 	free(has_file);
 	return rc;
+}
+
+int tg_pin_report_to_findings(const struct tg_pin_report *r, struct tg_report *rep,
+			      struct tg_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_issues; i++) {
+		const struct tg_pin_issue *is = &r->issues[i];
+		struct tg_finding f;
+		char id[64], summary[256];
+
+		memset(&f, 0, sizeof(f));
+		f.kind = TG_FIND_INTEGRITY;
+		f.eco = TG_ECO_PYPI;
+		f.package = is->package ? is->package : (char *)"";
+		f.version = is->version;
+		f.origin_path = is->origin_path;
+		f.origin_line = is->origin_line;
+		snprintf(id, sizeof(id), "TG-PIN-%s", tg_pin_kind_name(is->kind));
+		f.id = id;
+		snprintf(summary, sizeof(summary), "%s%s%s", tg_pin_kind_name(is->kind),
+			 is->file ? ": " : "", is->file ? is->file : "");
+		f.summary = summary;
+		f.details = is->detail;
+		f.evidence_file = is->file;
+		f.cvss = -1;
+		f.epss = -1;
+		f.epss_percentile = -1;
+		f.severity = is->kind == TG_PIN_MISMATCH || is->kind == TG_PIN_UNLISTED_FILE
+				     ? TG_SEV_HIGH
+			     : is->kind == TG_PIN_NO_HASH || is->kind == TG_PIN_WEAK_ONLY
+				     ? TG_SEV_MEDIUM
+				     : TG_SEV_LOW;
+		if (!tg_report_add_finding(rep, &f, err))
+			return err ? (int)err->code : TG_ENOMEM;
+	}
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "tollgate/buf.h"
+#include "tollgate/finding.h"
 #include "tollgate/fs.h"
 #include "tollgate/size.h"
 #include "tollgate/str.h"
@@ -964,5 +966,49 @@ int tg_verify_installed(const char *const *site_dirs, size_t n,
 				     opts ? opts->threads : 0, out, err)))
 			return rc;
 	}
+	return 0;
+}
+
+static int add_finding(struct tg_report *rep, const struct tg_installed_dist *d,
+		       const struct tg_installed_problem *p, struct tg_err *err)
+{
+	struct tg_finding f;
+	char id[64], summary[TG_ERR_MSG_MAX];
+
+	memset(&f, 0, sizeof(f));
+	f.kind = TG_FIND_INTEGRITY;
+	f.eco = TG_ECO_PYPI;
+	f.package = d ? d->name : (char *)"(site)";
+	f.version = d ? d->version : NULL;
+	f.origin_path = d ? d->site_dir : NULL;
+	snprintf(id, sizeof(id), "TG-RECORD-%s", tg_installed_problem_name(p->kind));
+	f.id = id;
+	snprintf(summary, sizeof(summary), "%s %s", tg_installed_problem_name(p->kind), p->path);
+	f.summary = summary;
+	f.details = p->detail;
+	f.evidence_file = p->path;
+	f.cvss = -1;
+	f.epss = -1;
+	f.epss_percentile = -1;
+	f.severity = p->kind == TG_INST_MODIFIED || p->kind == TG_INST_SIZE ||
+				     p->kind == TG_INST_MISSING || p->kind == TG_INST_UNRECORDED
+			     ? TG_SEV_HIGH
+			     : TG_SEV_MEDIUM;
+	return tg_report_add_finding(rep, &f, err) ? 0 : (err ? (int)err->code : TG_ENOMEM);
+}
+
+int tg_installed_to_findings(const struct tg_installed_report *r, struct tg_report *rep,
+			     struct tg_err *err)
+{
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < r->n_dists; i++)
+		for (j = 0; j < r->dists[i].n_problems; j++)
+			if ((rc = add_finding(rep, &r->dists[i], &r->dists[i].problems[j], err)))
+				return rc;
+	for (j = 0; j < r->n_site_problems; j++)
+		if ((rc = add_finding(rep, NULL, &r->site_problems[j], err)))
+			return rc;
 	return 0;
 }

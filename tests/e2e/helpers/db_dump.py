@@ -3,6 +3,7 @@
 metadata (which records sources and times), rows resolved to ids instead of
 row numbers and sorted, so that two imports of the same data compare equal
 whatever order or path they took. Usage: db_dump.py DB > dump"""
+import hashlib
 import sqlite3
 import sys
 
@@ -21,13 +22,9 @@ def dump(path, out):
         "severities": "SELECT adv, seq, type, score FROM severities",
         "refs": "SELECT adv, seq, type, url FROM refs",
         "affected": "SELECT adv, seq, ecosystem, name, norm_name, purl,"
-                    " database_specific, ecosystem_specific FROM affected",
+                    " database_specific, ecosystem_specific, versions FROM affected",
         "ranges": "SELECT aff, seq, type, repo FROM ranges",
         "events": "SELECT aff, range_seq, seq, kind, version FROM events",
-        "versions": "SELECT aff, seq, version FROM versions",
-        "kev": "SELECT * FROM kev",
-        "epss": "SELECT * FROM epss",
-        "names": "SELECT * FROM names",
     }
     for name, sql in tables.items():
         rows = []
@@ -35,13 +32,24 @@ def dump(path, out):
             r = list(r)
             if name in ("aliases", "related", "severities", "refs", "affected"):
                 r[0] = adv[r[0]]
-            elif name in ("ranges", "events", "versions"):
+            elif name in ("ranges", "events"):
                 r[0] = aff[r[0]]
             rows.append(repr(r))
         rows.sort()
         out.write("== %s %d\n" % (name, len(rows)))
         for r in rows:
             out.write(r + "\n")
+    # Tables keyed by content are dumped in key order, as a digest: the
+    # name lists have over a million rows.
+    for name, sql in (("kev", "SELECT * FROM kev ORDER BY cve"),
+                      ("epss", "SELECT * FROM epss ORDER BY cve"),
+                      ("names", "SELECT * FROM names ORDER BY ecosystem, norm_name")):
+        h = hashlib.sha256()
+        n = 0
+        for r in q(sql):
+            h.update(repr(r).encode())
+            n += 1
+        out.write("== %s %d %s\n" % (name, n, h.hexdigest()))
     # Alias groups compared as sets of members, not by number.
     groups = {}
     for i, g, a in q("SELECT id, grp, is_advisory FROM alias_groups"):
