@@ -3,6 +3,7 @@
 #   make check      build and run every test (unit, e2e, conformance, lint)
 #   make asan       the same test suite under ASan+UBSan (build-asan/)
 #   make fuzz       build libFuzzer targets with clang and run each briefly
+#   make fuzz-build only build them (CI keeps the targets compiling)
 #   make demo       install missing Debian packages, build, run the main job
 #   make bench      print the benchmark figures
 #   make install    PREFIX=/usr/local by default
@@ -14,7 +15,7 @@ BUILD ?= build
 CMAKE ?= cmake
 FUZZ_SECONDS ?= 20
 
-.PHONY: all build check asan fuzz demo bench install docs deps clean
+.PHONY: all build check asan fuzz fuzz-build demo bench install docs deps clean
 
 all: build
 
@@ -31,9 +32,11 @@ asan:
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j $(JOBS)
 
-fuzz:
+fuzz-build:
 	@$(CMAKE) -S . -B build-fuzz -DCMAKE_C_COMPILER=clang-14 -DCMAKE_BUILD_TYPE=Debug -DTG_FUZZ=ON >/dev/null
 	@$(CMAKE) --build build-fuzz -j $(JOBS)
+
+fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh build-fuzz/fuzz
 
 deps:

@@ -10,7 +10,7 @@
  *   4. import the fetched feeds, rebuild the alias groups, indexes;
  *   5. quick_check + record counts, fsync, rename over PATH, fsync dir.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
@@ -369,7 +369,11 @@ static int fetch(struct run *r, enum tg_feed_id f, struct tg_err *err)
 					 "the mirror has no %s feed (%s)", d->name,
 					 stat(p->file, &st) < 0 ? strerror(errno) : "not a file");
 		}
-		p->source = tg_strdup(p->file);
+		/* Record where the data came from in a form that stays
+		 * meaningful from any working directory. */
+		p->source = realpath(p->file, NULL);
+		if (!p->source)
+			p->source = tg_strdup(p->file);
 		if (!p->source)
 			return tg_err_set(err, TG_ENOMEM, "out of memory");
 		p->mtime = (int64_t)st.st_mtime;
@@ -668,7 +672,7 @@ static int build(struct run *r, struct tg_err *err)
 			continue;
 		}
 		snprintf(label, sizeof(label), "%s: keeping", feeds[f].name);
-		progress(r, label, 0, 0);
+		progress(r, label, 0, 1);
 		if ((rc = copy_feed(r, (enum tg_feed_id)f, err)))
 			return rc;
 		if (p->outcome == TG_OUTCOME_NONE)
@@ -699,10 +703,10 @@ static int build(struct run *r, struct tg_err *err)
 	tg_writer_release(&w);
 	have_writer = false;
 
-	progress(r, "finishing: alias groups", 0, 0);
+	progress(r, "finishing: alias groups", 0, 1);
 	if ((rc = tg_build_alias_groups(r->sql, r->tmp, &r->res->alias_groups, err)))
 		goto out;
-	progress(r, "finishing: indexes", 0, 0);
+	progress(r, "finishing: indexes", 0, 1);
 	if ((rc = tg_db_exec(r->sql, r->tmp, tg_db_index_sql, err)))
 		goto out;
 	{
@@ -728,7 +732,7 @@ static int build(struct run *r, struct tg_err *err)
 		if ((rc = tg_db_exec(r->sql, r->tmp, "DETACH DATABASE old", err)))
 			goto out;
 	}
-	progress(r, "finishing: checking", 0, 0);
+	progress(r, "finishing: checking", 0, 1);
 	if ((rc = check_new(r, err)))
 		goto out;
 	rc = tg_db_exec(r->sql, r->tmp, "PRAGMA journal_mode=DELETE", err);

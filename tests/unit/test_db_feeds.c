@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db_import.h"
 #include "tollgate/buf.h"
+#include "tollgate/fs.h"
 #include "tollgate/db_feeds.h"
 #include "tollgate/db_update.h"
 #include "tollgate/http.h"
@@ -248,6 +250,52 @@ static void simple_index_lines(void **state)
 	assert_null(name);
 }
 
+/* Without a mirror, PyPI names come from the simple index HTML: names
+ * only, normalised, duplicates (by normal form) once. */
+static void names_from_simple_index(void **state)
+{
+	static const char html[] =
+		"<!DOCTYPE html>\n<html>\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"1.1\">\n"
+		"    <title>Simple index</title>\n  </head>\n  <body>\n"
+		"    <a href=\"/simple/0/\">0</a>\n"
+		"    <a href=\"/simple/django/\">Django</a>\n"
+		"    <a href=\"/simple/zope-interface/\">zope.interface</a>\n"
+		"    <a href=\"/simple/zope-interface/\">Zope_Interface</a>\n"
+		"  </body>\n</html>\n";
+	char dir[] = "/tmp/tg-simple-XXXXXX";
+	char *file, cmd[64];
+	struct tg_db_writer w;
+	struct tg_feed_result res;
+	struct tg_import_meta meta;
+	struct tg_err err;
+	sqlite3 *sql;
+	sqlite3_stmt *st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	file = tg_path_join(dir, "simple.html");
+	assert_int_equal(tg_write_file_atomic(file, html, strlen(html), &err), 0);
+	assert_int_equal(sqlite3_open(":memory:", &sql), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(sql, tg_db_schema_sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(tg_writer_init(&w, sql, ":memory:", NULL, &err), 0);
+	memset(&res, 0, sizeof(res));
+	memset(&meta, 0, sizeof(meta));
+	assert_int_equal(tg_import_names(&w, file, "https://pypi.org/simple/", TG_ECO_PYPI, true,
+					 &res, &meta, &err), 0);
+	assert_int_equal(res.records, 3);
+	assert_int_equal(sqlite3_prepare_v2(sql, "SELECT group_concat(IFNULL(name, norm_name) || '=' || norm_name, ' ')"
+					    " FROM (SELECT * FROM names ORDER BY norm_name)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+			    "0=0 Django=django zope.interface=zope-interface");
+	sqlite3_finalize(st);
+	tg_writer_release(&w);
+	sqlite3_close(sql);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(file);
+}
+
 static void feed_groups(void **state)
 {
 	unsigned g;
@@ -300,6 +348,7 @@ int main(void)
 		cmocka_unit_test(epss_lines),
 		cmocka_unit_test(names_lines),
 		cmocka_unit_test(simple_index_lines),
+		cmocka_unit_test(names_from_simple_index),
 		cmocka_unit_test(feed_groups),
 		cmocka_unit_test(http_url_policy),
 	};
