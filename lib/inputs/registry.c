@@ -2,6 +2,7 @@
  * file / directory entry points. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
+#include "windows_inputs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -63,6 +64,11 @@ static const char *const pat_cdx[] = { "*.cdx.json", "bom.json", "*.bom.json",
 	"*.cyclonedx.json", "cyclonedx.json", NULL };
 static const char *const pat_spdx[] = { "*.spdx.json", NULL };
 static const char *const pat_metadata[] = { "METADATA", "PKG-INFO", NULL };
+static const char *const pat_winget_manifest[] = { "*.installer.yaml",
+	"*.locale.*.yaml", NULL };
+static const char *const pat_choco_config[] = { "packages.config", "*.packages.config", NULL };
+static const char *const pat_nuspec[] = { "*.nuspec", NULL };
+static const char *const pat_nupkg[] = { "*.nupkg", NULL };
 
 static const struct tg_input_format fmt_requirements = {
 	"requirements", "pip requirements / constraints file (-r, -c, --hash, markers)",
@@ -88,11 +94,31 @@ static const struct tg_input_format fmt_metadata = {
 	"metadata", "one core-metadata file (METADATA, PKG-INFO)", TG_ECO_PYPI,
 	pat_metadata, parse_metadata_format };
 
-/* Windows inputs (winget export / manifests, Chocolatey packages.config,
- * .nuspec, .nupkg, `choco list`) will be further entries here. */
+/* Windows inputs (docs/windows.md). */
+static const struct tg_input_format fmt_winget_export = {
+	"winget-export", "`winget export` JSON", TG_ECO_WINGET, NULL,
+	in_parse_winget_export };
+static const struct tg_input_format fmt_winget_manifest = {
+	"winget-manifest", "winget manifest YAML (singleton or multi-file; a folder merges them)",
+	TG_ECO_WINGET, pat_winget_manifest, in_parse_winget_manifest };
+static const struct tg_input_format fmt_choco_config = {
+	"packages.config", "Chocolatey packages.config", TG_ECO_CHOCOLATEY,
+	pat_choco_config, in_parse_choco_config };
+static const struct tg_input_format fmt_nuspec = {
+	"nuspec", "Chocolatey .nuspec (a package folder adds tools/chocolateyInstall.ps1)",
+	TG_ECO_CHOCOLATEY, pat_nuspec, in_parse_nuspec };
+static const struct tg_input_format fmt_nupkg = {
+	"nupkg", "Chocolatey .nupkg (read in memory, never extracted)",
+	TG_ECO_CHOCOLATEY, pat_nupkg, in_parse_nupkg };
+static const struct tg_input_format fmt_choco_list = {
+	"choco-list", "`choco list` output (\"name version\" or -r \"name|version\")",
+	TG_ECO_CHOCOLATEY, NULL, in_parse_choco_list };
+
 const struct tg_input_format *const tg_input_formats[] = {
 	&fmt_requirements, &fmt_pylock, &fmt_uv, &fmt_poetry, &fmt_pipfile,
-	&fmt_pdm, &fmt_npm, &fmt_cdx, &fmt_spdx, &fmt_metadata, NULL
+	&fmt_pdm, &fmt_npm, &fmt_cdx, &fmt_spdx, &fmt_metadata,
+	&fmt_winget_export, &fmt_winget_manifest, &fmt_choco_config,
+	&fmt_nuspec, &fmt_nupkg, &fmt_choco_list, NULL
 };
 
 const struct tg_input_format *tg_input_format_find(const char *name)
@@ -106,6 +132,9 @@ const struct tg_input_format *tg_input_format_find(const char *name)
 		{ "npm", "package-lock" }, { "npm-shrinkwrap", "package-lock" },
 		{ "npm-shrinkwrap.json", "package-lock" }, { "cdx", "cyclonedx" },
 		{ "spdx-json", "spdx" }, { "pkg-info", "metadata" },
+		{ "winget", "winget-export" }, { "winget-yaml", "winget-manifest" },
+		{ "choco-config", "packages.config" }, { "choco", "choco-list" },
+		{ "chocolatey", "choco-list" },
 	};
 	size_t i;
 
@@ -197,10 +226,17 @@ const struct tg_input_format *tg_input_sniff(const char *path,
 			return &fmt_npm;
 		if (head_contains(data, len, "\"_meta\""))
 			return &fmt_pipfile;
+		if (in_windows_sniff(data, len))
+			return &fmt_winget_export;
 		return NULL;
 	}
 	if (tg_str_starts_with(t, "Metadata-Version:"))
 		return &fmt_metadata;
+	{
+		const char *w = in_windows_sniff(data, len);
+		if (w)
+			return tg_input_format_find(w);
+	}
 	if (head_contains(data, len, "lock-version = ") &&
 	    head_contains(data, len, "[[packages]]"))
 		return &fmt_pylock;
@@ -300,8 +336,18 @@ int tg_input_parse_file(const char *path, const char *format,
 		return tg_err_at(err, TG_EIO, path, 0, 0, "cannot open: %s",
 				 strerror(errno));
 	if (strcmp(path, "-") != 0 && S_ISDIR(st.st_mode)) {
+		const char *wfmt = format;
 		bool site;
 
+		if ((format && (tg_ascii_casecmp(format, "nuspec") == 0 ||
+				tg_ascii_casecmp(format, "winget-manifest") == 0)) ||
+		    (!format && in_windows_dir_kind(path, &wfmt))) {
+			const struct tg_input_format *wf = tg_input_format_find(wfmt);
+
+			if ((rc = set_meta(out, path, wf->name, err)))
+				return rc;
+			return in_parse_windows_dir(path, wf->name, out, err);
+		}
 		if (format && tg_ascii_casecmp(format, "rootfs") == 0)
 			site = false;
 		else if (format && tg_ascii_casecmp(format, "site-packages") == 0)
