@@ -32,7 +32,8 @@
 #include "tollgate/str.h"
 
 #define BUCKETS 4096
-#define MAX_VIEW_BYTES ((size_t)96 << 20)  /* rendered pages kept in memory */
+#define MAX_VIEW_BYTES ((size_t)64 << 20)  /* rendered pages kept in memory */
+#define MAX_SLOTS 20000                      /* projects remembered (incl. 404s) */
 #define MAX_HEADERS 64
 #define MAX_INDEX_NAMES 2000000
 
@@ -139,6 +140,7 @@ struct tg_proxy {
 	pthread_mutex_t mu;    /* slots, jobs, queue */
 	pthread_cond_t qcond;
 	struct slot *buckets[BUCKETS];
+	size_t n_slots;
 	size_t view_bytes;
 	struct view *index_view;
 	struct job *index_job;
@@ -282,6 +284,7 @@ static struct slot *slot_find(struct tg_proxy *p, const char *norm, bool create)
 	}
 	s->next = p->buckets[h];
 	p->buckets[h] = s;
+	p->n_slots++;
 	return s;
 }
 
@@ -292,10 +295,61 @@ static bool view_fresh(struct tg_proxy *p, const struct view *v,
 	       now < v->expires;
 }
 
+static void drop_view(struct tg_proxy *p, struct slot *s)
+{
+	p->view_bytes -= s->view->mem;
+	view_put(s->view);
+	s->view = NULL;
+}
+
+/* Forget slots that hold nothing, so that requests for endless made-up
+ * names cannot grow the table. Caller holds p->mu. */
+static int by_used(const void *a, const void *b)
+{
+	const struct slot *x = *(struct slot *const *)a, *y = *(struct slot *const *)b;
+
+	return x->used < y->used ? -1 : x->used > y->used;
+}
+
+static void sweep_slots(struct tg_proxy *p)
+{
+	size_t i, n = 0;
+	struct slot **pp, *s, **all = calloc(p->n_slots ? p->n_slots : 1, sizeof(*all));
+
+	/* Keep the most recently used half when views alone are too many. */
+	if (all) {
+		for (i = 0; i < BUCKETS; i++)
+			for (s = p->buckets[i]; s; s = s->next)
+				if (s->view && !s->job && n < p->n_slots)
+					all[n++] = s;
+		if (n > MAX_SLOTS / 2) {
+			qsort(all, n, sizeof(*all), by_used);
+			for (i = 0; i < n - MAX_SLOTS / 2; i++)
+				drop_view(p, all[i]);
+		}
+		free(all);
+	}
+	for (i = 0; i < BUCKETS; i++) {
+		for (pp = &p->buckets[i]; *pp;) {
+			s = *pp;
+			if (!s->view && !s->job) {
+				*pp = s->next;
+				free(s->norm);
+				free(s);
+				p->n_slots--;
+			} else {
+				pp = &s->next;
+			}
+		}
+	}
+}
+
 /* Drop least recently used views until under the memory budget. Caller
  * holds p->mu. */
 static void trim_views(struct tg_proxy *p)
 {
+	if (p->n_slots > MAX_SLOTS)
+		sweep_slots(p);
 	while (p->view_bytes > MAX_VIEW_BYTES) {
 		struct slot *oldest = NULL, *s;
 		size_t i;
@@ -306,9 +360,7 @@ static void trim_views(struct tg_proxy *p)
 					oldest = s;
 		if (!oldest)
 			break;
-		p->view_bytes -= oldest->view->mem;
-		view_put(oldest->view);
-		oldest->view = NULL;
+		drop_view(p, oldest);
 	}
 }
 

@@ -726,13 +726,23 @@ static int html_anchor(struct tg_buf *out, const struct tg_simple_file *f,
 		       const char *url, struct tg_err *err)
 {
 	const char *sha = find_pin(f->hashes, f->n_hashes, "sha256");
+	const char *alg = "sha256";
 	int rc;
 
+	/* PEP 503 carries one hash in the fragment: sha256 when known, else
+	 * whatever the upstream gave (old pages have only md5). */
+	if (!sha && f->n_hashes) {
+		alg = f->hashes[0].alg;
+		sha = f->hashes[0].hex;
+	}
 	rc = tg_buf_adds(out, "<a href=\"", err);
 	if (!rc) rc = html_escaped(out, url, err);
-	/* PEP 503 carries one hash in the fragment: sha256 when known. */
-	if (!rc && sha)
-		rc = tg_buf_addf(out, err, "#sha256=%s", sha);
+	if (!rc && sha) {
+		rc = tg_buf_addc(out, '#', err);
+		if (!rc) rc = html_escaped(out, alg, err);
+		if (!rc) rc = tg_buf_addc(out, '=', err);
+		if (!rc) rc = html_escaped(out, sha, err);
+	}
 	if (!rc) rc = tg_buf_addc(out, '"', err);
 	if (!rc && f->requires_python)
 		rc = html_attr(out, "data-requires-python", f->requires_python, err);
