@@ -21,6 +21,7 @@
 #include "tollgate/report.h"
 #include "tollgate/str.h"
 #include "tollgate/version.h"
+#include "tollgate/windows.h"
 
 /* Reports can be large (every package, every advisory text). */
 #define REPORT_MAX ((size_t)512 << 20)
@@ -253,6 +254,11 @@ static int run_audit(struct tg_cli *cli, int argc, char **argv)
 	}
 	job = (struct match_job){ db, &mopts, &report, &err };
 	if ((rc = tg_match_db_snapshot(db, match_all, &job, &err)))
+		goto fail;
+	/* Windows applications (winget, Chocolatey): policy, integrity,
+	 * install-script and KEV-product checks (docs/windows.md). */
+	if ((rc = tg_win_audit(&report, db, tg_config_table(&cfg, "windows"), cfg.path,
+			       NULL, &err)))
 		goto fail;
 	tg_policy_today(today);
 	if ((rc = tg_policy_apply_ignores(&cfg, &report, today, &err)))

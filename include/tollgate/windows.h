@@ -44,7 +44,9 @@ struct tg_win_installer {
 	char *checksum;      /* choco checksum literal, or NULL */
 	bool checksum_dynamic; /* choco: given, but not as a literal */
 	char *checksum_type; /* choco checksumType as written, or NULL */
-	unsigned long line;  /* where it is declared, 0 if unknown */
+	char *file;          /* the file declaring it (installer manifest,
+			      * chocolateyInstall.ps1), or NULL */
+	unsigned long line;  /* where it is declared in file, 0 if unknown */
 };
 
 enum tg_win_kind {

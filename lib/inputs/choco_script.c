@@ -326,7 +326,8 @@ static int add_one(struct script *sc, const struct params *p, enum slot url,
 	in->line = p->line;
 	in->url_dynamic = p->v[url].dynamic;
 	in->checksum_dynamic = p->v[sum].text && p->v[sum].dynamic;
-	if ((rc = tg_win_set(&in->url, p->v[url].text, sc->err)) ||
+	if ((rc = tg_win_set(&in->file, sc->origin, sc->err)) ||
+	    (rc = tg_win_set(&in->url, p->v[url].text, sc->err)) ||
 	    (rc = tg_win_set(&in->arch, arch, sc->err)) ||
 	    (rc = tg_win_set(&in->type, p->v[S_FILETYPE].dynamic ? NULL :
 			     p->v[S_FILETYPE].text, sc->err)) ||

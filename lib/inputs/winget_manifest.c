@@ -152,7 +152,8 @@ static int fill_installer(struct ymanifest *m, yaml_node_t *inst,
 			    node_line(inst), err)))
 		return rc;
 	out->line = node_line(inst);
-	if ((rc = tg_win_set(&out->arch, vals[0], err)) ||
+	if ((rc = tg_win_set(&out->file, m->origin, err)) ||
+	    (rc = tg_win_set(&out->arch, vals[0], err)) ||
 	    (rc = tg_win_set(&out->type, vals[1], err)) ||
 	    (rc = tg_win_set(&out->scope, vals[2], err)) ||
 	    (rc = tg_win_set(&out->url, vals[3], err)) ||

@@ -89,7 +89,11 @@ static bool version_matches(const struct tg_finding *f, const char *version)
 
 static bool is_vulnerability(const struct tg_finding *f)
 {
-	return f->kind == TG_FIND_VULNERABILITY || f->kind == TG_FIND_MALICIOUS;
+	/* Findings of checks (docs/windows.md) gate and can be ignored by
+	 * their rule id like vulnerabilities by their advisory id. */
+	return f->kind == TG_FIND_VULNERABILITY || f->kind == TG_FIND_MALICIOUS ||
+	       f->kind == TG_FIND_POLICY || f->kind == TG_FIND_INTEGRITY ||
+	       f->kind == TG_FIND_CONTENT_RISK;
 }
 
 int tg_policy_apply_ignores(const struct tg_config *cfg,

@@ -22,7 +22,11 @@ const char *tg_pkg_status_name(enum tg_pkg_status s)
 
 bool tg_finding_is_vuln(const struct tg_finding *f)
 {
-	return f->kind == TG_FIND_VULNERABILITY || f->kind == TG_FIND_MALICIOUS;
+	/* Findings of checks (Windows policy, integrity and install-script
+	 * checks, docs/windows.md) are listed like vulnerabilities. */
+	return f->kind == TG_FIND_VULNERABILITY || f->kind == TG_FIND_MALICIOUS ||
+	       f->kind == TG_FIND_POLICY || f->kind == TG_FIND_INTEGRITY ||
+	       f->kind == TG_FIND_CONTENT_RISK;
 }
 
 bool tg_finding_is_note(const struct tg_finding *f)

@@ -122,11 +122,11 @@ int tg_win_load(const struct tg_inventory *inv, struct tg_win_inventory *out,
 	struct stat st;
 	int rc;
 
-	*is_windows = f != WF_NONE;
-	if (f == WF_NONE)
+	/* standard input cannot be read twice: the caller falls back to the
+	 * packages themselves */
+	*is_windows = f != WF_NONE && inv->origin && strcmp(inv->origin, "-") != 0;
+	if (!*is_windows)
 		return 0;
-	if (!inv->origin)
-		return tg_err_set(err, TG_EINVAL, "inventory has no origin to re-read");
 	if (!out->origin && !(out->origin = tg_strdup(inv->origin)))
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	if (!out->format && !(out->format = tg_strdup(inv->format)))
@@ -140,10 +140,6 @@ int tg_win_load(const struct tg_inventory *inv, struct tg_win_inventory *out,
 		return tg_err_at(err, TG_EUSAGE, inv->origin, 0, 0,
 				 "is a directory; format '%s' reads a file", inv->format);
 	}
-	if (strcmp(inv->origin, "-") == 0)
-		return tg_err_set(err, TG_EUSAGE,
-				  "Windows checks cannot re-read standard input: "
-				  "pass the inventory as a file");
 	tg_buf_init(&b, (size_t)64 << 20);
 	rc = tg_read_file(inv->origin, (size_t)64 << 20, &b, err);
 	if (rc)

@@ -21,6 +21,7 @@ static void installer_release(struct tg_win_installer *i)
 	free(i->sha256);
 	free(i->product_code);
 	free(i->display_version);
+	free(i->file);
 	free(i->checksum);
 	free(i->checksum_type);
 }
