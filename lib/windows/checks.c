@@ -330,6 +330,8 @@ static int check_script(const struct tg_win_check_ctx *c,
 			break;
 		}
 		x.rule = TG_WIN_RULE_SCRIPT;
+		x.file = file;
+		x.line = v->line;
 		x.kind = TG_FIND_CONTENT_RISK;
 		x.sev = v->level == TG_VET_BLOCK ? TG_SEV_HIGH : TG_SEV_MEDIUM;
 		x.evidence_file = file;
