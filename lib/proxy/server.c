@@ -2166,7 +2166,7 @@ int tg_proxy_start(struct tg_proxy_config *cfg, const char *db_path,
 		goto fail;
 	}
 	memset(&ss, 0, sizeof(ss));
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
 		MHD_USE_ERROR_LOG;
 	if (strchr(cfg->listen, ':')) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
