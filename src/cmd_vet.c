@@ -2,12 +2,14 @@
  * install, offline, with a reason for every verdict. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -17,7 +19,10 @@
 #include "tollgate/str.h"
 #include "tollgate/version.h"
 #include "tollgate/vet.h"
+#include "tollgate/db.h"
+#include "tollgate/inputs.h"
 #include "tollgate/vet_content.h"
+#include "tollgate/vet_names.h"
 #include "tollgate/vet_repo.h"
 
 enum out_format { FMT_TABLE, FMT_JSON, FMT_JSONL };
@@ -25,9 +30,11 @@ enum out_format { FMT_TABLE, FMT_JSON, FMT_JSONL };
 #define VET_MAX_NAMES_BYTES ((size_t)256 << 20)
 #define VET_MAX_SUBJECTS 5000000
 
+enum subject_kind { SUBJ_NAME, SUBJ_ARTIFACT, SUBJ_INVENTORY };
+
 struct subject {
 	const char *arg;  /* points into argv or the names buffer */
-	bool is_name;
+	enum subject_kind kind;
 };
 
 struct vet_args {
@@ -43,7 +50,7 @@ struct vet_args {
 	struct tg_buf names_buf; /* --names contents; subjects point into it */
 };
 
-static int add_subject(struct vet_args *a, const char *arg, bool is_name)
+static int add_subject(struct vet_args *a, const char *arg, enum subject_kind kind)
 {
 	if (a->n_subj >= VET_MAX_SUBJECTS)
 		return -1;
@@ -56,15 +63,30 @@ static int add_subject(struct vet_args *a, const char *arg, bool is_name)
 		a->cap_subj = cap;
 	}
 	a->subj[a->n_subj].arg = arg;
-	a->subj[a->n_subj].is_name = is_name;
+	a->subj[a->n_subj].kind = kind;
 	a->n_subj++;
 	return 0;
 }
 
 /* An argument is an artifact when it looks like a path: it has a '/' (and
  * is not an npm "@scope/name"), is "." or "..", or ends like an archive.
+ * An existing file that an input parser recognises (requirements.txt,
+ * package-lock.json, ...) is an inventory whose names are checked.
  * Anything else is a package name: a directory that happens to share a
  * package's name is written ./name. */
+static bool looks_like_path(const char *s);
+
+static enum subject_kind classify(const char *s)
+{
+	struct stat st;
+
+	if (tg_vet_artifact_guess(s) != TG_VET_ART_AUTO)
+		return SUBJ_ARTIFACT;
+	if (stat(s, &st) == 0 && S_ISREG(st.st_mode) && tg_input_detect(s))
+		return SUBJ_INVENTORY;
+	return looks_like_path(s) ? SUBJ_ARTIFACT : SUBJ_NAME;
+}
+
 static bool looks_like_path(const char *s)
 {
 	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
@@ -102,7 +124,7 @@ static int read_names(struct vet_args *a, const char *path, struct tg_err *err)
 			b++;
 		while (e > b && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
 			*--e = '\0';
-		if (*b && *b != '#' && add_subject(a, b, true))
+		if (*b && *b != '#' && add_subject(a, b, SUBJ_NAME))
 			return tg_err_at(err, TG_ELIMIT, path, line, 0,
 					 "more than %d names", VET_MAX_SUBJECTS);
 		s = nl ? nl + 1 : end;
@@ -142,7 +164,7 @@ static int parse_args(struct tg_cli *cli, int argc, char **argv,
 			if (strcmp(arg, "-") == 0)
 				return cli_usage_error(cli, &tg_cmd_vet,
 						       "read names from stdin with --names -");
-			if (add_subject(a, arg, !looks_like_path(arg)))
+			if (add_subject(a, arg, classify(arg)))
 				return cli_usage_error(cli, &tg_cmd_vet, "too many subjects");
 			continue;
 		}
@@ -205,6 +227,10 @@ static int parse_args(struct tg_cli *cli, int argc, char **argv,
 				return cli_usage_error(cli, &tg_cmd_vet,
 						       "--cooldown-days takes 0..3650, not '%s'", v);
 			a->cooldown_days = (long)d;
+		} else if (is_opt(arg, "--input")) {
+			NEED("--input");
+			if (add_subject(a, v, SUBJ_INVENTORY))
+				return cli_usage_error(cli, &tg_cmd_vet, "too many subjects");
 		} else if (strcmp(arg, "--online") == 0) {
 			a->online = true;
 		} else if (strcmp(arg, "--offline") == 0) {
@@ -223,37 +249,131 @@ static int parse_args(struct tg_cli *cli, int argc, char **argv,
 /* ---- names (database-backed) ------------------------------------------ */
 
 struct vet_names_ctx {
-	int unused;
+	struct tg_db *db;
+	struct tg_vet_names *idx[2]; /* PyPI, npm: built on first use */
+	struct tg_vet_name_thresholds t;
+	struct tg_cli *cli;
+	bool have_malicious;         /* the database holds MAL- advisories */
 };
 
-static int vet_names_open(struct tg_cli *cli, enum tg_ecosystem eco,
-			  long cooldown_days, struct vet_names_ctx **out,
-			  struct tg_err *err)
+static int vet_names_open(struct tg_cli *cli, long cooldown_days,
+			  struct vet_names_ctx **out, struct tg_err *err)
 {
-	(void)cli;
-	(void)eco;
-	(void)cooldown_days;
+	struct vet_names_ctx *n = calloc(1, sizeof(*n));
+	int rc;
+
 	*out = NULL;
-	return tg_err_set(err, TG_EDB, "name checks need the database: run 'tollgate db update'");
+	if (!n)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	tg_vet_name_thresholds_init(&n->t);
+	n->t.cooldown_days = cooldown_days;
+	n->cli = cli;
+	if ((rc = tg_db_open(cli->db_path, TG_DB_READONLY, &n->db, err))) {
+		free(n);
+		return rc;
+	}
+	{
+		/* Without MAL- records there is nothing to look up per name. */
+		struct tg_db_stats st;
+		n->have_malicious = tg_db_stats(n->db, &st, err) != 0 || st.malicious > 0;
+		tg_err_clear(err);
+	}
+	*out = n;
+	return 0;
 }
 
-static int vet_names_check(struct vet_names_ctx *n, const char *name,
+static int names_index(struct vet_names_ctx *n, enum tg_ecosystem eco,
+		       struct tg_vet_names **out, struct tg_err *err)
+{
+	int slot = eco == TG_ECO_NPM ? 1 : 0;
+	int rc;
+
+	if (!n->idx[slot]) {
+		if (n->cli->verbosity > 0)
+			cli_info(n->cli, "loading the %s name list", tg_ecosystem_name(eco));
+		if ((rc = tg_vet_names_from_db(n->db, eco, &n->t, &n->idx[slot], err)))
+			return rc;
+	}
+	*out = n->idx[slot];
+	return 0;
+}
+
+/* "name==1.0" (PyPI) and "name@1.0" / "@scope/name@1.0" (npm) carry a
+ * version for the malware check. */
+static void split_version(enum tg_ecosystem eco, char *s, const char **version)
+{
+	char *v;
+
+	*version = NULL;
+	if (eco == TG_ECO_NPM) {
+		v = strrchr(s, '@');
+		if (v && v != s) {
+			*v = '\0';
+			*version = v + 1;
+		}
+	} else if ((v = strstr(s, "=="))) {
+		*v = '\0';
+		*version = v + 2;
+	}
+}
+
+static int check_one(struct tg_db *db, bool have_malicious,
+		     const struct tg_vet_names *idx, enum tg_ecosystem eco,
+		     const char *arg, const char *version, int64_t now,
+		     struct tg_vet_result *r, struct tg_err *err)
+{
+	char name[1024];
+	const char *ver = version;
+	int rc;
+
+	tg_strlcpy(name, arg, sizeof(name));
+	if (!ver)
+		split_version(eco, name, &ver);
+	if ((rc = tg_vet_names_check(idx, name, now, r, err)))
+		return rc;
+	if (ver && (rc = tg_vet_result_set(&r->version, ver, err)))
+		return rc;
+	if ((rc = tg_vet_result_set(&r->subject, arg, err)))
+		return rc;
+	if (!have_malicious)
+		return 0;
+	return tg_vet_names_check_malicious(db, eco, r->name ? r->name : name, ver, r, err);
+}
+
+static int vet_names_check(struct vet_names_ctx *n, enum tg_ecosystem eco,
+			   const char *arg, const char *version,
 			   struct tg_vet_result *r, struct tg_err *err)
 {
-	(void)n;
-	(void)name;
-	(void)r;
-	return tg_err_set(err, TG_EDB, "no database");
+	struct tg_vet_names *idx;
+	int rc;
+
+	if ((rc = names_index(n, eco, &idx, err)))
+		return rc;
+	return check_one(n->db, n->have_malicious, idx, eco, arg, version,
+			 (int64_t)time(NULL), r, err);
 }
 
 static void vet_names_notes(struct vet_names_ctx *n, json_t *notes)
 {
-	(void)n;
-	(void)notes;
+	int i;
+
+	for (i = 0; n && i < 2; i++) {
+		if (n->idx[i]) {
+			char text[300];
+			snprintf(text, sizeof(text), "%s names checked against %zu popular names",
+				 i ? "npm" : "PyPI", tg_vet_names_popular_count(n->idx[i]));
+			json_array_append_new(notes, json_string(text));
+		}
+	}
 }
 
 static void vet_names_close(struct vet_names_ctx *n)
 {
+	if (!n)
+		return;
+	tg_vet_names_free(n->idx[0]);
+	tg_vet_names_free(n->idx[1]);
+	tg_db_close(n->db);
 	free(n);
 }
 
@@ -353,7 +473,7 @@ struct vet_run {
 	size_t counts[TG_VET_BLOCK + 1];
 	size_t n_errors;
 	int first_error_code;
-	struct vet_names_ctx *names; /* NULL until a name is checked */
+	struct vet_names_ctx *names; /* NULL when no name is checked */
 	struct tg_vet_rules *rules;
 	char *rules_path;
 	json_t *notes;
@@ -498,6 +618,175 @@ static void vet_artifact(struct vet_run *run, const char *path)
 	}
 }
 
+/* ---- names and inventories ------------------------------------------------ */
+
+static void fail_subject(struct vet_run *run, const struct tg_err *err)
+{
+	int code;
+
+	run->n_errors++;
+	code = cli_fail(run->cli, err);
+	/* The database's own exit code (4) wins over an input error. */
+	if (!run->first_error_code || code == TG_EXIT_DB)
+		run->first_error_code = code;
+}
+
+static void vet_name(struct vet_run *run, enum tg_ecosystem eco, const char *name,
+		     const char *version, const char *subject)
+{
+	struct tg_vet_result r;
+	struct tg_err err;
+
+	tg_vet_result_init(&r);
+	tg_err_clear(&err);
+	if (vet_names_check(run->names, eco, name, version, &r, &err) ||
+	    (subject && tg_vet_result_set(&r.subject, subject, &err)))
+		fail_subject(run, &err);
+	else
+		emit(run, &r);
+	tg_vet_result_release(&r);
+}
+
+/* Long name lists (a whole registry, a big --names file) are checked by
+ * one thread per CPU over a read-only index, each with its own database
+ * handle; results are written in input order. */
+#define NAME_BATCH 16384
+#define NAME_PARALLEL_MIN 4096
+#define NAME_MAX_THREADS 8
+
+struct name_job {
+	struct tg_vet_result r;
+	struct tg_err err;
+	int rc;
+};
+
+struct name_worker {
+	pthread_t th;
+	bool started;
+	struct tg_db *db;
+	bool have_malicious;
+	const struct tg_vet_names *idx;
+	enum tg_ecosystem eco;
+	const struct subject *subj;
+	struct name_job *jobs;
+	size_t from, to;
+	int64_t now;
+};
+
+static void *name_worker_main(void *p)
+{
+	struct name_worker *w = p;
+	size_t i;
+
+	for (i = w->from; i < w->to; i++) {
+		struct name_job *j = &w->jobs[i];
+		tg_vet_result_init(&j->r);
+		tg_err_clear(&j->err);
+		j->rc = check_one(w->db, w->have_malicious, w->idx, w->eco, w->subj[i].arg,
+				  NULL, w->now, &j->r, &j->err);
+	}
+	return NULL;
+}
+
+static void vet_name_run(struct vet_run *run, enum tg_ecosystem eco,
+			 const struct subject *subj, size_t n)
+{
+	struct name_worker w[NAME_MAX_THREADS];
+	struct name_job *jobs = NULL;
+	struct tg_vet_names *idx;
+	struct tg_err err;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t t, nt = cpus > 1 ? (size_t)cpus : 1, done, i;
+
+	if (nt > NAME_MAX_THREADS)
+		nt = NAME_MAX_THREADS;
+	tg_err_clear(&err);
+	if (n < NAME_PARALLEL_MIN || nt < 2 ||
+	    names_index(run->names, eco, &idx, &err) ||
+	    !(jobs = calloc(NAME_BATCH, sizeof(*jobs)))) {
+		for (i = 0; i < n; i++)
+			vet_name(run, eco, subj[i].arg, NULL, NULL);
+		return;
+	}
+	memset(w, 0, sizeof(w));
+	for (t = 0; t < nt; t++) {
+		w[t].idx = idx;
+		w[t].eco = eco;
+		w[t].have_malicious = run->names->have_malicious;
+		/* A SQLite handle is not shared between threads. */
+		if (t == 0)
+			w[t].db = run->names->db;
+		else if (tg_db_open(run->cli->db_path, TG_DB_READONLY, &w[t].db, &err))
+			break;
+	}
+	nt = t;
+	for (done = 0; done < n; done += NAME_BATCH) {
+		size_t batch = n - done < NAME_BATCH ? n - done : NAME_BATCH;
+		int64_t now = (int64_t)time(NULL);
+
+		for (t = 0; t < nt; t++) {
+			w[t].subj = subj + done;
+			w[t].jobs = jobs;
+			w[t].from = batch * t / nt;
+			w[t].to = batch * (t + 1) / nt;
+			w[t].now = now;
+		}
+		for (t = 1; t < nt; t++) {
+			w[t].started = pthread_create(&w[t].th, NULL, name_worker_main, &w[t]) == 0;
+			if (!w[t].started)
+				name_worker_main(&w[t]);
+		}
+		name_worker_main(&w[0]);
+		for (t = 1; t < nt; t++)
+			if (w[t].started)
+				pthread_join(w[t].th, NULL);
+		for (i = 0; i < batch; i++) {
+			if (jobs[i].rc)
+				fail_subject(run, &jobs[i].err);
+			else
+				emit(run, &jobs[i].r);
+			tg_vet_result_release(&jobs[i].r);
+		}
+	}
+	for (t = 1; t < nt; t++)
+		tg_db_close(w[t].db);
+	free(jobs);
+}
+
+static void vet_inventory(struct vet_run *run, const char *path)
+{
+	struct tg_input_opts opts;
+	struct tg_inventory inv;
+	struct tg_err err;
+	size_t i;
+
+	tg_input_opts_init(&opts);
+	/* Every declared name is a candidate squat, whatever the markers. */
+	opts.evaluate_markers = false;
+	tg_inventory_init(&inv);
+	tg_err_clear(&err);
+	if (tg_input_parse_file(path, NULL, &opts, &inv, &err)) {
+		fail_subject(run, &err);
+		tg_inventory_release(&inv);
+		return;
+	}
+	for (i = 0; i < inv.n_pkgs; i++) {
+		const struct tg_package *p = &inv.pkgs[i];
+		char subject[1200];
+
+		if (p->eco != TG_ECO_PYPI && p->eco != TG_ECO_NPM)
+			continue;
+		if (p->origin_line)
+			snprintf(subject, sizeof(subject), "%s (%s:%lu)", p->name,
+				 p->origin_path ? p->origin_path : path, p->origin_line);
+		else
+			snprintf(subject, sizeof(subject), "%s (%s)", p->name,
+				 p->origin_path ? p->origin_path : path);
+		vet_name(run, p->eco, p->name, p->version, subject);
+	}
+	tg_inventory_release(&inv);
+}
+
 /* ---- the command ------------------------------------------------------ */
 
 static int run_vet(struct tg_cli *cli, int argc, char **argv)
@@ -518,37 +807,36 @@ static int run_vet(struct tg_cli *cli, int argc, char **argv)
 	if (a.format == FMT_JSON)
 		run.all = json_array();
 	for (i = 0; i < a.n_subj; i++) {
-		if (a.subj[i].is_name)
-			any_name = true;
-		else
+		if (a.subj[i].kind == SUBJ_ARTIFACT)
 			any_artifact = true;
+		else
+			any_name = true;
 	}
 	if (any_name) {
 		struct tg_err err;
 		tg_err_clear(&err);
-		rc = vet_names_open(cli, a.eco, a.cooldown_days, &run.names, &err);
+		rc = vet_names_open(cli, a.cooldown_days, &run.names, &err);
 		if (rc) {
 			rc = cli_fail(cli, &err);
 			goto out;
 		}
 	}
 	for (i = 0; i < a.n_subj; i++) {
-		if (a.subj[i].is_name) {
-			struct tg_vet_result r;
-			struct tg_err err;
-
-			tg_vet_result_init(&r);
-			tg_err_clear(&err);
-			if (vet_names_check(run.names, a.subj[i].arg, &r, &err)) {
-				run.n_errors++;
-				if (!run.first_error_code)
-					run.first_error_code = cli_fail(cli, &err);
-			} else {
-				emit(&run, &r);
-			}
-			tg_vet_result_release(&r);
-		} else {
+		switch (a.subj[i].kind) {
+		case SUBJ_NAME: {
+			size_t j = i;
+			while (j + 1 < a.n_subj && a.subj[j + 1].kind == SUBJ_NAME)
+				j++;
+			vet_name_run(&run, a.eco, a.subj + i, j - i + 1);
+			i = j;
+			break;
+		}
+		case SUBJ_INVENTORY:
+			vet_inventory(&run, a.subj[i].arg);
+			break;
+		case SUBJ_ARTIFACT:
 			vet_artifact(&run, a.subj[i].arg);
+			break;
 		}
 	}
 	if (any_name)
@@ -614,11 +902,15 @@ const struct tg_command tg_cmd_vet = {
 		"Rule ids and thresholds are documented in docs/vet.md.\n"
 		"\n"
 		"An argument is an artifact when it contains '/' or ends in .whl, .tar.gz,\n"
-		".zip, .tgz or .nupkg; anything else is a package name (write ./NAME for a\n"
-		"directory).\n"
+		".zip, .tgz or .nupkg; an existing requirements file, lockfile or SBOM is\n"
+		"an inventory whose names are checked; anything else is a package name\n"
+		"(write ./NAME for a directory). NAME==VERSION (PyPI) or NAME@VERSION (npm)\n"
+		"also checks that version against malware advisories.\n"
 		"\n"
 		"Options:\n"
 		"  --names FILE|-       names to check, one per line ('#' comments)\n"
+		"  --input FILE         an inventory (requirements, lockfile, SBOM) whose\n"
+		"                       package names are checked\n"
 		"  --ecosystem E        pypi (default) or npm, for names\n"
 		"  --artifact KIND      wheel, sdist, npm, nupkg, directory or auto (default)\n"
 		"  --rules DIR          YARA rules directory (default: $TOLLGATE_RULES_DIR,\n"

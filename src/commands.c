@@ -5,6 +5,7 @@
 #include "commands.h"
 
 const struct tg_command *const tg_commands[] = {
+	&tg_cmd_audit,
 	&tg_cmd_db,
 	&tg_cmd_help,
 	&tg_cmd_version,

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 extern const struct tg_command tg_cmd_db;
+extern const struct tg_command tg_cmd_audit;
 extern const struct tg_command tg_cmd_help;
 extern const struct tg_command tg_cmd_version;
 extern const struct tg_command tg_cmd_vet;

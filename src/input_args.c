@@ -151,8 +151,10 @@ int cli_inputs_option(struct tg_cli *cli, const struct tg_command *cmd,
 	if (bad)
 		return -1;
 	if ((v = opt_value(cli, cmd, "--platform", argc, argv, i, &bad, rc))) {
-		if (!*v) {
-			*rc = cli_usage_error(cli, cmd, "--platform needs a value");
+		if (strcmp(v, "linux") != 0 && strcmp(v, "darwin") != 0 &&
+		    strcmp(v, "win32") != 0) {
+			*rc = cli_usage_error(cli, cmd,
+					      "--platform takes linux, darwin or win32, not '%s'", v);
 			return -1;
 		}
 		in->opts.platform = v;

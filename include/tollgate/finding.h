@@ -22,7 +22,9 @@ enum tg_finding_kind {
 	TG_FIND_INTEGRITY,     /* hash / RECORD mismatch, missing hash */
 	TG_FIND_PROVENANCE,    /* signature / attestation problem */
 	TG_FIND_POLICY,        /* deny-list, source pinning, cooldown */
-	TG_FIND_UNPINNED       /* no exact version: could not be checked */
+	TG_FIND_UNPINNED,      /* no exact version: could not be checked */
+	TG_FIND_UNKNOWN_VERSION /* version does not parse: advisories could
+				 * not be evaluated (see advisories[]) */
 };
 
 enum tg_severity {
@@ -69,6 +71,15 @@ struct tg_finding {
 	/* Policy. */
 	bool ignored;        /* matched an [[ignore]] in tollgate.toml */
 	char *ignore_reason;
+	/* Added for audit; zero-initialised by callers that predate them. */
+	char **advisories;   /* database record ids merged into this finding
+			      * (for UNKNOWN_VERSION: those not evaluated) */
+	size_t n_advisories;
+	bool has_pkg_ref;    /* inv_index/pkg_index name the package in the
+			      * report's inventories */
+	size_t inv_index;
+	size_t pkg_index;
+	char *ignore_expires; /* YYYY-MM-DD of the ignore that applied */
 };
 
 struct tg_feed_info {
@@ -76,6 +87,19 @@ struct tg_feed_info {
 	char *version;  /* feed's own version or etag */
 	char *fetched;  /* RFC 3339 time of import */
 	long long records;
+};
+
+/* One [[ignore]] rule as the report shows it. */
+struct tg_ignore_note {
+	char *id;
+	char *reason;
+	char *expires;  /* YYYY-MM-DD, or NULL for no expiry */
+	char *package;  /* or NULL */
+	char *version;  /* or NULL */
+	char *origin;   /* config file */
+	unsigned long line;
+	size_t matched; /* findings it suppressed */
+	bool expired;   /* past its date: no longer applied */
 };
 
 struct tg_report {
@@ -88,6 +112,15 @@ struct tg_report {
 	size_t n_feeds;
 	char *tool_version;
 	char *generated_at; /* RFC 3339, or NULL for reproducible output */
+	/* Added for audit. */
+	struct tg_ignore_note *ignore_notes;
+	size_t n_ignore_notes;
+	char **warnings;    /* shown by every writer */
+	size_t n_warnings;
+	char *config_path;  /* tollgate.toml used, or NULL */
+	char *fail_on;      /* the --fail-on threshold's name, or NULL */
+	bool policy_failed; /* findings at or above fail_on */
+	size_t n_failing;
 };
 
 void tg_report_init(struct tg_report *r);
@@ -103,6 +136,23 @@ int tg_report_add_feed(struct tg_report *r, const struct tg_feed_info *f,
 		       struct tg_err *err);
 int tg_finding_add_alias(struct tg_finding *f, const char *alias,
 			 struct tg_err *err);
+int tg_finding_add_advisory(struct tg_finding *f, const char *id,
+			    struct tg_err *err);
+/* Copies every string of *note. */
+int tg_report_add_ignore_note(struct tg_report *r,
+			      const struct tg_ignore_note *note,
+			      struct tg_err *err);
+int tg_report_add_warning(struct tg_report *r, struct tg_err *err,
+			  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Order findings for display: vulnerabilities by priority (highest
+ * first), then package, version and id; not-checked notes last. Stable
+ * and deterministic for equal inputs. */
+void tg_report_sort_findings(struct tg_report *r);
+/* Total packages over all inventories. */
+size_t tg_report_packages_scanned(const struct tg_report *r);
+/* The package a finding refers to, or NULL. */
+const struct tg_package *tg_finding_package(const struct tg_report *r,
+					    const struct tg_finding *f);
 void tg_finding_release(struct tg_finding *f);
 
 #endif

@@ -87,6 +87,11 @@ void in_line_col(const char *data, size_t off, unsigned long *line,
 int in_marker_keep(const char *marker, const struct tg_input_opts *opts,
 		   const char *origin, unsigned long line, bool *keep,
 		   struct tg_err *err);
+/* The same for a marker already parsed (tollgate/markers.h). */
+struct tg_marker;
+int in_marker_keep_parsed(const struct tg_marker *m,
+			  const struct tg_input_opts *opts, const char *origin,
+			  unsigned long line, bool *keep, struct tg_err *err);
 
 /* JSON with value positions: jansson keeps no positions, so after loading
  * we scan the raw text once more and pair the values it finds, in document

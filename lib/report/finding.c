@@ -1,5 +1,7 @@
 #include "tollgate/finding.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,7 @@ const char *tg_finding_kind_name(enum tg_finding_kind k)
 	case TG_FIND_PROVENANCE: return "provenance";
 	case TG_FIND_POLICY: return "policy";
 	case TG_FIND_UNPINNED: return "unpinned";
+	case TG_FIND_UNKNOWN_VERSION: return "unknown-version";
 	}
 	return "unknown";
 }
@@ -65,6 +68,10 @@ void tg_finding_release(struct tg_finding *f)
 	for (i = 0; i < f->n_aliases; i++)
 		free(f->aliases[i]);
 	free(f->aliases);
+	for (i = 0; i < f->n_advisories; i++)
+		free(f->advisories[i]);
+	free(f->advisories);
+	free(f->ignore_expires);
 	free(f->summary);
 	free(f->details);
 	free(f->cvss_vector);
@@ -94,6 +101,21 @@ void tg_report_release(struct tg_report *r)
 	free(r->feeds);
 	free(r->tool_version);
 	free(r->generated_at);
+	for (i = 0; i < r->n_ignore_notes; i++) {
+		struct tg_ignore_note *n = &r->ignore_notes[i];
+		free(n->id);
+		free(n->reason);
+		free(n->expires);
+		free(n->package);
+		free(n->version);
+		free(n->origin);
+	}
+	free(r->ignore_notes);
+	for (i = 0; i < r->n_warnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
+	free(r->config_path);
+	free(r->fail_on);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -109,26 +131,39 @@ static char *dup_opt(const char *s, bool *ok)
 	return d;
 }
 
-int tg_finding_add_alias(struct tg_finding *f, const char *alias,
-			 struct tg_err *err)
+static int str_array_push(char ***arr, size_t *n, const char *s,
+			  const char *what, struct tg_err *err)
 {
 	char **nv;
 	char *d;
 	size_t bytes;
 
-	if (f->n_aliases >= 10000)
-		return tg_err_set(err, TG_ELIMIT, "too many aliases");
-	if (!tg_size_mul(f->n_aliases + 1, sizeof(char *), &bytes))
+	if (*n >= 10000)
+		return tg_err_set(err, TG_ELIMIT, "too many %s", what);
+	if (!tg_size_mul(*n + 1, sizeof(char *), &bytes))
 		return tg_err_set(err, TG_ELIMIT, "size overflow");
-	d = tg_strdup(alias);
-	nv = d ? realloc(f->aliases, bytes) : NULL;
+	d = tg_strdup(s);
+	nv = d ? realloc(*arr, bytes) : NULL;
 	if (!nv) {
 		free(d);
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	}
-	nv[f->n_aliases++] = d;
-	f->aliases = nv;
+	nv[(*n)++] = d;
+	*arr = nv;
 	return 0;
+}
+
+int tg_finding_add_alias(struct tg_finding *f, const char *alias,
+			 struct tg_err *err)
+{
+	return str_array_push(&f->aliases, &f->n_aliases, alias, "aliases", err);
+}
+
+int tg_finding_add_advisory(struct tg_finding *f, const char *id,
+			    struct tg_err *err)
+{
+	return str_array_push(&f->advisories, &f->n_advisories, id,
+			      "advisories", err);
 }
 
 struct tg_finding *tg_report_add_finding(struct tg_report *r,
@@ -159,6 +194,9 @@ struct tg_finding *tg_report_add_finding(struct tg_report *r,
 	*f = *t;
 	f->aliases = NULL;
 	f->n_aliases = 0;
+	f->advisories = NULL;
+	f->n_advisories = 0;
+	f->ignore_expires = dup_opt(t->ignore_expires, &ok);
 	f->package = dup_opt(t->package, &ok);
 	f->version = dup_opt(t->version, &ok);
 	f->origin_path = dup_opt(t->origin_path, &ok);
@@ -173,6 +211,9 @@ struct tg_finding *tg_report_add_finding(struct tg_report *r,
 	f->ignore_reason = dup_opt(t->ignore_reason, &ok);
 	for (i = 0; ok && i < t->n_aliases; i++)
 		if (tg_finding_add_alias(f, t->aliases[i], err))
+			ok = false;
+	for (i = 0; ok && i < t->n_advisories; i++)
+		if (tg_finding_add_advisory(f, t->advisories[i], err))
 			ok = false;
 	if (!ok) {
 		tg_finding_release(f);
@@ -226,4 +267,118 @@ int tg_report_add_feed(struct tg_report *r, const struct tg_feed_info *f,
 	}
 	r->n_feeds++;
 	return 0;
+}
+
+int tg_report_add_ignore_note(struct tg_report *r,
+			      const struct tg_ignore_note *note,
+			      struct tg_err *err)
+{
+	struct tg_ignore_note *nn, *n;
+	size_t bytes;
+	bool ok = true;
+
+	if (r->n_ignore_notes >= 100000 ||
+	    !tg_size_mul(r->n_ignore_notes + 1, sizeof(*nn), &bytes))
+		return tg_err_set(err, TG_ELIMIT, "too many ignore rules");
+	nn = realloc(r->ignore_notes, bytes);
+	if (!nn)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	r->ignore_notes = nn;
+	n = &nn[r->n_ignore_notes];
+	*n = *note;
+	n->id = dup_opt(note->id, &ok);
+	n->reason = dup_opt(note->reason, &ok);
+	n->expires = dup_opt(note->expires, &ok);
+	n->package = dup_opt(note->package, &ok);
+	n->version = dup_opt(note->version, &ok);
+	n->origin = dup_opt(note->origin, &ok);
+	if (!ok) {
+		free(n->id);
+		free(n->reason);
+		free(n->expires);
+		free(n->package);
+		free(n->version);
+		free(n->origin);
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	}
+	r->n_ignore_notes++;
+	return 0;
+}
+
+int tg_report_add_warning(struct tg_report *r, struct tg_err *err,
+			  const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return str_array_push(&r->warnings, &r->n_warnings, msg, "warnings", err);
+}
+
+static int kind_rank(enum tg_finding_kind k)
+{
+	/* Notes about what could not be checked come after real findings. */
+	return k == TG_FIND_UNPINNED || k == TG_FIND_UNKNOWN_VERSION ? 1 : 0;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a ? 1 : b ? -1 : 0;
+	return strcmp(a, b);
+}
+
+static int finding_order(const void *pa, const void *pb)
+{
+	const struct tg_finding *a = pa, *b = pb;
+	int c;
+
+	if (kind_rank(a->kind) != kind_rank(b->kind))
+		return kind_rank(a->kind) - kind_rank(b->kind);
+	if (a->ignored != b->ignored)
+		return a->ignored ? 1 : -1;
+	if (a->priority != b->priority)
+		return a->priority > b->priority ? -1 : 1;
+	if ((c = cmp_str(a->package, b->package)) != 0)
+		return c;
+	if ((c = cmp_str(a->version, b->version)) != 0)
+		return c;
+	if ((c = cmp_str(a->id, b->id)) != 0)
+		return c;
+	if ((c = cmp_str(a->origin_path, b->origin_path)) != 0)
+		return c;
+	if (a->origin_line != b->origin_line)
+		return a->origin_line < b->origin_line ? -1 : 1;
+	if (a->inv_index != b->inv_index)
+		return a->inv_index < b->inv_index ? -1 : 1;
+	if (a->pkg_index != b->pkg_index)
+		return a->pkg_index < b->pkg_index ? -1 : 1;
+	return 0;
+}
+
+void tg_report_sort_findings(struct tg_report *r)
+{
+	if (r->n_findings > 1)
+		qsort(r->findings, r->n_findings, sizeof(r->findings[0]),
+		      finding_order);
+}
+
+size_t tg_report_packages_scanned(const struct tg_report *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n_inventories; i++)
+		n += r->inventories[i].n_pkgs;
+	return n;
+}
+
+const struct tg_package *tg_finding_package(const struct tg_report *r,
+					    const struct tg_finding *f)
+{
+	if (!f->has_pkg_ref || f->inv_index >= r->n_inventories ||
+	    f->pkg_index >= r->inventories[f->inv_index].n_pkgs)
+		return NULL;
+	return &r->inventories[f->inv_index].pkgs[f->pkg_index];
 }

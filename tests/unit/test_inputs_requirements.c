@@ -206,7 +206,7 @@ struct bad_case {
 static void syntax_errors_are_located(void **state)
 {
 	static const struct bad_case cases[] = {
-		{ "six==1.0\nrequests 2.0\n", TG_EPARSE, 2, 10, "operator" },
+		{ "six==1.0\nrequests 2.0\n", TG_EPARSE, 2, 10, "expected a version specifier" },
 		{ "ok==1\n\n  flask[async==2\n", TG_EPARSE, 3, 14, "extras" },
 		{ "--frobnicate\n", TG_EPARSE, 1, 1, "unknown option" },
 		{ "six==1 --hash\n", TG_EPARSE, 1, 8, "--hash" },
@@ -219,7 +219,8 @@ static void syntax_errors_are_located(void **state)
 		{ "a==1\n-_bad\n", TG_EPARSE, 2, 1, "unknown option" },
 		{ "pkg==1 ; frobnication == '1'\n", TG_EPARSE, 1, 0, "marker" },
 		{ "-e\n", TG_EPARSE, 1, 1, "-e needs" },
-		{ "(weird)\n", TG_EPARSE, 1, 1, "project name" },
+		{ "(weird)\n", TG_EPARSE, 1, 1, "package name" },
+		{ "six==1.0.0foo\n", TG_EPARSE, 1, 0, "version" },
 		{ "caf\xc3\n", TG_EPARSE, 1, 4, "UTF-8" },
 	};
 	size_t i;

@@ -1,0 +1,1024 @@
+/* Matching one package against its advisories: OSV evaluation, alias
+ * groups (one finding per vulnerability), fix suggestion, enrichment
+ * (CVSS, KEV, EPSS) and priority. */
+#include "match_internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tollgate/cvss.h"
+#include "tollgate/size.h"
+#include "tollgate/str.h"
+
+/* ---- identifiers ---- */
+
+/* Natural order: digit runs compare as numbers, so CVE-2021-999 sorts
+ * before CVE-2021-1000. */
+static int natural_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			const char *sa, *sb;
+			size_t la, lb;
+			int c;
+
+			while (*a == '0' && isdigit((unsigned char)a[1]))
+				a++;
+			while (*b == '0' && isdigit((unsigned char)b[1]))
+				b++;
+			for (sa = a; isdigit((unsigned char)*a); a++)
+				;
+			for (sb = b; isdigit((unsigned char)*b); b++)
+				;
+			la = (size_t)(a - sa);
+			lb = (size_t)(b - sb);
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			c = memcmp(sa, sb, la);
+			if (c)
+				return c;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
+static int natural_cmp_p(const void *a, const void *b)
+{
+	int c = natural_cmp(*(const char *const *)a, *(const char *const *)b);
+	return c ? c : strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool tg_prefer_id_parse(const char *s, enum tg_prefer_id *out)
+{
+	static const char *const names[] = { "cve", "ghsa", "pysec", "osv" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (tg_ascii_casecmp(s, names[i]) == 0) {
+			*out = (enum tg_prefer_id)i;
+			return true;
+		}
+	return false;
+}
+
+const char *tg_prefer_id_name(enum tg_prefer_id p)
+{
+	switch (p) {
+	case TG_PREFER_CVE: return "cve";
+	case TG_PREFER_GHSA: return "ghsa";
+	case TG_PREFER_PYSEC: return "pysec";
+	case TG_PREFER_OSV: return "osv";
+	}
+	return "cve";
+}
+
+/* ---- per-package state ---- */
+
+struct cand {
+	const char *text; /* borrowed from an advisory or from latest */
+	struct tg_vctx v; /* handles from the package's intern table */
+	bool row_ready;   /* versions-list hits entered in the matrix */
+};
+
+/* Matching state. The first half depends only on the package name and
+ * is kept while consecutive packages share it (a name pinned in several
+ * inputs or environments is loaded and compiled once); the second half
+ * is per version. */
+struct pkg_match {
+	const struct tg_vuln_source *src;
+	const struct tg_match_opts *opts;
+	enum tg_ecosystem eco;
+	const struct tg_vscheme *primary;
+	char *norm;
+	bool loaded;
+	struct tg_advisory_list list;
+	struct tg_cadv *c;
+	size_t n;
+	struct tg_vintern intern;
+	struct tg_vlist_index vl;
+	char *latest;
+	bool latest_done;
+	struct cand *cands;      /* fix candidates, sorted */
+	size_t n_cands;
+	bool cands_done;
+	unsigned char *matrix;   /* n_cands x n, enum tg_affect + 1; 0 = not yet */
+	/* per version */
+	enum tg_affect *res;
+	size_t *parent;
+	struct tg_vctx pv;
+	bool oom;
+};
+
+static size_t uf_find(size_t *parent, size_t i)
+{
+	while (parent[i] != i) {
+		parent[i] = parent[parent[i]];
+		i = parent[i];
+	}
+	return i;
+}
+
+static void uf_union(size_t *parent, size_t a, size_t b)
+{
+	a = uf_find(parent, a);
+	b = uf_find(parent, b);
+	if (a != b) {
+		if (a < b)
+			parent[b] = a;
+		else
+			parent[a] = b;
+	}
+}
+
+struct id_ref {
+	const char *id;
+	size_t adv;
+};
+
+static int id_ref_cmp(const void *pa, const void *pb)
+{
+	const struct id_ref *a = pa, *b = pb;
+	int c = strcmp(a->id, b->id);
+
+	if (c)
+		return c;
+	return a->adv < b->adv ? -1 : a->adv > b->adv;
+}
+
+/* Union advisories that share any identifier (id, alias or database
+ * alias-group key): aliasing is transitive. */
+static int group_advisories(struct pkg_match *m, struct tg_err *err)
+{
+	struct id_ref *refs;
+	size_t i, j, n_refs = 0, total = 0, bytes;
+
+	free(m->parent);
+	m->parent = malloc((m->n ? m->n : 1) * sizeof(*m->parent));
+	if (!m->parent)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	for (i = 0; i < m->n; i++) {
+		m->parent[i] = i;
+		total += 2 + m->list.items[i].n_aliases;
+	}
+	if (!tg_size_mul(total ? total : 1, sizeof(*refs), &bytes))
+		return tg_err_set(err, TG_ELIMIT, "size overflow");
+	refs = malloc(bytes);
+	if (!refs)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	for (i = 0; i < m->n; i++) {
+		const struct tg_advisory *a = &m->list.items[i];
+
+		if (a->withdrawn)
+			continue;
+		if (a->id)
+			refs[n_refs++] = (struct id_ref){ a->id, i };
+		for (j = 0; j < a->n_aliases; j++)
+			refs[n_refs++] = (struct id_ref){ a->aliases[j], i };
+		if (a->group)
+			refs[n_refs++] = (struct id_ref){ a->group, i };
+	}
+	qsort(refs, n_refs, sizeof(*refs), id_ref_cmp);
+	for (i = 1; i < n_refs; i++)
+		if (strcmp(refs[i - 1].id, refs[i].id) == 0)
+			uf_union(m->parent, refs[i - 1].adv, refs[i].adv);
+	free(refs);
+	return 0;
+}
+
+/* ---- fix candidates ---- */
+
+static int cand_cmp(const struct tg_vscheme *s, const struct cand *a,
+		    const struct cand *b)
+{
+	return s->cmp(a->v.slot[0].handle, b->v.slot[0].handle);
+}
+
+static void sort_cands(const struct tg_vscheme *s, struct cand *c,
+		       struct cand *tmp, size_t n)
+{
+	size_t mid, i, j, k;
+
+	if (n < 2)
+		return;
+	mid = n / 2;
+	sort_cands(s, c, tmp, mid);
+	sort_cands(s, c + mid, tmp, n - mid);
+	for (i = 0, j = mid, k = 0; i < mid || j < n;) {
+		if (j >= n || (i < mid && cand_cmp(s, &c[i], &c[j]) <= 0))
+			tmp[k++] = c[i++];
+		else
+			tmp[k++] = c[j++];
+	}
+	memcpy(c, tmp, n * sizeof(*c));
+}
+
+#define MAX_CANDIDATES 100000
+
+static int add_cand(struct pkg_match *m, const char *text, size_t *cap,
+		    struct tg_err *err)
+{
+	struct cand *nc;
+	void *h;
+
+	if (m->n_cands >= MAX_CANDIDATES)
+		return 0;
+	/* Fixed versions repeat across advisories: keep one of each. */
+	if (!tg_vintern_claim(&m->intern, m->primary, text, &m->oom))
+		return m->oom ? tg_err_set(err, TG_ENOMEM, "out of memory") : 0;
+	if (m->n_cands == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 32;
+
+		nc = realloc(m->cands, ncap * sizeof(*nc));
+		if (!nc)
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
+		m->cands = nc;
+		*cap = ncap;
+	}
+	nc = &m->cands[m->n_cands];
+	nc->text = text;
+	nc->row_ready = false;
+	tg_vctx_init_interned(&nc->v, text, &m->intern);
+	/* Slot 0 is always the primary scheme (cand_cmp relies on it). */
+	h = tg_vctx_get(&nc->v, m->primary, &m->oom);
+	if (m->oom)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	if (h)
+		m->n_cands++;
+	return 0;
+}
+
+/* Every fix candidate of the package, once per name: introduced and fixed
+ * events of every range, and the latest known release; sorted, unique.
+ * Whether a candidate is affected by an advisory does not depend on the
+ * installed version, so the matrix of answers is shared by all versions
+ * of the name too. */
+static int collect_candidates(struct pkg_match *m, struct tg_err *err)
+{
+	size_t cap = 0, i, j, k, out;
+	struct cand *tmp;
+	int rc = 0;
+
+	m->cands_done = true;
+	for (i = 0; i < m->n; i++) {
+		const struct tg_cadv *c = &m->c[i];
+
+		if (c->adv->withdrawn)
+			continue;
+		for (j = 0; j < c->n_ranges; j++) {
+			const struct tg_crange *r = &c->ranges[j];
+
+			if (r->scheme != m->primary)
+				continue;
+			for (k = 0; k < r->n_ev; k++)
+				if ((r->ev[k].kind == TG_OSV_FIXED ||
+				     r->ev[k].kind == TG_OSV_INTRODUCED) &&
+				    !r->ev[k].zero &&
+				    (rc = add_cand(m, r->ev[k].text, &cap, err)))
+					return rc;
+		}
+	}
+	if (m->latest && (rc = add_cand(m, m->latest, &cap, err)))
+		return rc;
+	if (m->n_cands > 1) {
+		tmp = malloc(m->n_cands * sizeof(*tmp));
+		if (!tmp)
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
+		sort_cands(m->primary, m->cands, tmp, m->n_cands);
+		free(tmp);
+		for (i = 1, out = 1; i < m->n_cands; i++) {
+			if (cand_cmp(m->primary, &m->cands[out - 1], &m->cands[i]) == 0)
+				tg_vctx_release(&m->cands[i].v);
+			else
+				m->cands[out++] = m->cands[i];
+		}
+		m->n_cands = out;
+	}
+	if (m->n_cands && m->n) {
+		size_t bytes;
+
+		if (!tg_size_mul(m->n_cands, m->n, &bytes) || bytes > ((size_t)64 << 20)) {
+			/* Too big to tabulate: no suggestion rather than a
+			 * huge allocation. */
+			for (i = 0; i < m->n_cands; i++)
+				tg_vctx_release(&m->cands[i].v);
+			m->n_cands = 0;
+			return 0;
+		}
+		m->matrix = calloc(1, bytes);
+		if (!m->matrix)
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static enum tg_affect at_cand(struct pkg_match *m, size_t cand, size_t adv)
+{
+	unsigned char *cell = &m->matrix[cand * m->n + adv];
+	struct cand *c = &m->cands[cand];
+
+	if (!c->row_ready) {
+		const char *canon = tg_vctx_canon(&c->v, m->primary, &m->oom);
+		const struct tg_vlist_entry *e = tg_vlist_find(&m->vl, canon);
+		size_t k;
+
+		c->row_ready = true;
+		for (k = 0; e && k < e->n; k++)
+			m->matrix[cand * m->n + e->advs[k]] = 1 + TG_AFFECT_YES;
+	}
+	if (!*cell)
+		*cell = (unsigned char)(1 + tg_cadv_eval_ranges(&m->c[adv], &c->v,
+								&m->oom));
+	return (enum tg_affect)(*cell - 1);
+}
+
+/* The smallest candidate above the installed version that no matched
+ * member of the group affects and that no other advisory affects;
+ * failing that, the smallest that fixes the group and adds no hole the
+ * installed version does not already have. Candidates are kept only when
+ * not above the latest release (when it is known and not behind the
+ * installed version) and, for users of final releases, not pre-releases.
+ * NULL when there is none. */
+static int suggest_fix(struct pkg_match *m, size_t root, const char **fix,
+		       struct tg_err *err)
+{
+	const char *fallback = NULL;
+	void *pv, *latest_h = NULL;
+	bool pv_pre, latest_ok = false;
+	size_t c, a, lo, hi, *members, *others, n_members = 0, n_others = 0;
+	int rc;
+
+	*fix = NULL;
+	if (!m->cands_done && (rc = collect_candidates(m, err)))
+		return rc;
+	pv = tg_vctx_get(&m->pv, m->primary, &m->oom);
+	if (!pv || !m->n_cands)
+		return 0;
+	pv_pre = m->primary->is_prerelease && m->primary->is_prerelease(pv);
+	if (m->latest) {
+		latest_h = tg_vintern_parse(&m->intern, m->primary, m->latest, &m->oom);
+		latest_ok = latest_h && m->primary->cmp(latest_h, pv) >= 0;
+	}
+	/* First candidate above the installed version. */
+	for (lo = 0, hi = m->n_cands; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->primary->cmp(m->cands[mid].v.slot[0].handle, pv) > 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	members = malloc((m->n ? m->n : 1) * sizeof(*members));
+	others = malloc((m->n ? m->n : 1) * sizeof(*others));
+	if (!members || !others) {
+		free(members);
+		free(others);
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	}
+	for (a = 0; a < m->n; a++) {
+		if (uf_find(m->parent, a) == root) {
+			if (m->res[a] == TG_AFFECT_YES)
+				members[n_members++] = a;
+		} else if (!m->list.items[a].withdrawn) {
+			others[n_others++] = a;
+		}
+	}
+	for (c = lo; c < m->n_cands && !*fix; c++) {
+		void *h = m->cands[c].v.slot[0].handle;
+		bool fixes = true, clean = true, no_new_hole = true;
+		size_t k;
+
+		if (latest_ok && m->primary->cmp(h, latest_h) > 0)
+			break;
+		if (!pv_pre && !m->opts->allow_prerelease_fix &&
+		    m->primary->is_prerelease && m->primary->is_prerelease(h))
+			continue;
+		for (k = 0; k < n_members && fixes; k++)
+			if (at_cand(m, c, members[k]) != TG_AFFECT_NO)
+				fixes = false;
+		if (!fixes)
+			continue;
+		for (k = 0; k < n_others; k++) {
+			if (at_cand(m, c, others[k]) == TG_AFFECT_NO)
+				continue;
+			clean = false;
+			if (m->res[others[k]] != TG_AFFECT_YES)
+				no_new_hole = false;
+			/* Nothing more to learn from this candidate. */
+			if (fallback || !no_new_hole)
+				break;
+		}
+		if (clean)
+			*fix = m->cands[c].text;
+		else if (no_new_hole && !fallback)
+			fallback = m->cands[c].text;
+	}
+	free(members);
+	free(others);
+	if (!*fix)
+		*fix = fallback;
+	return 0;
+}
+
+/* ---- building findings ---- */
+
+struct strv {
+	const char **v;
+	size_t n, cap;
+};
+
+static int strv_add(struct strv *s, const char *str, struct tg_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], str) == 0)
+			return 0;
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 16;
+		const char **nv = realloc(s->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
+		s->v = nv;
+		s->cap = ncap;
+	}
+	s->v[s->n++] = str;
+	return 0;
+}
+
+static const char *first_with_prefix(const struct strv *ids, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < ids->n; i++)
+		if (tg_str_starts_with(ids->v[i], prefix))
+			return ids->v[i];
+	return NULL;
+}
+
+/* ids and records are natural-sorted. */
+static const char *pick_id(const struct strv *ids, const struct strv *records,
+			   enum tg_prefer_id prefer)
+{
+	static const char *const order[4][3] = {
+		[TG_PREFER_CVE] = { "CVE-", "GHSA-", "PYSEC-" },
+		[TG_PREFER_GHSA] = { "GHSA-", "CVE-", "PYSEC-" },
+		[TG_PREFER_PYSEC] = { "PYSEC-", "CVE-", "GHSA-" },
+		[TG_PREFER_OSV] = { NULL, NULL, NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < 3 && order[prefer][i]; i++) {
+		const char *hit = first_with_prefix(ids, order[prefer][i]);
+		if (hit)
+			return hit;
+	}
+	return records->n ? records->v[0] : ids->v[0];
+}
+
+/* One line for the table: the record's summary, else the first line of
+ * its details, shortened. */
+static char *one_line(const struct tg_advisory *a)
+{
+	const char *s = a->summary && *a->summary ? a->summary : a->details;
+	size_t n, cut = 200;
+
+	if (!s)
+		return NULL;
+	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+		s++;
+	n = strcspn(s, "\r\n");
+	if (n > cut) {
+		size_t sp = cut;
+		while (sp > cut / 2 && s[sp] != ' ')
+			sp--;
+		return tg_asprintf("%.*s...", (int)(sp > cut / 2 ? sp : cut), s);
+	}
+	return tg_strndup(s, n);
+}
+
+/* Best CVSS score of one record: its v4.0 vector if it scores, else v3. */
+static double record_cvss(const struct tg_advisory *a, const char **vector)
+{
+	const char *cands[16];
+	size_t n = 0, i;
+
+	cands[n++] = a->cvss_v4;
+	cands[n++] = a->cvss_v3;
+	for (i = 0; i < a->n_affected && n + 2 <= 16; i++) {
+		cands[n++] = a->affected[i].cvss_v4;
+		cands[n++] = a->affected[i].cvss_v3;
+	}
+	for (i = 0; i < n; i++) {
+		double s;
+		struct tg_err e;
+
+		if (cands[i] && tg_cvss_score(cands[i], &s, NULL, &e) == 0) {
+			*vector = cands[i];
+			return s;
+		}
+	}
+	*vector = NULL;
+	return -1.0;
+}
+
+static int enrich(struct pkg_match *m, const struct strv *ids,
+		  struct tg_finding *f, struct tg_err *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ids->n; i++) {
+		const char *id = ids->v[i];
+
+		if (!tg_str_starts_with(id, "CVE-"))
+			continue;
+		if (m->src->kev) {
+			struct tg_kev_info k;
+			bool found = false;
+
+			memset(&k, 0, sizeof(k));
+			if ((rc = m->src->kev(m->src->ctx, id, &k, &found, err)))
+				return rc;
+			if (found) {
+				f->kev = true;
+				if (k.ransomware)
+					f->kev_ransomware = true;
+				if (k.due[0] && (!f->kev_due || strcmp(k.due, f->kev_due) < 0)) {
+					free(f->kev_due);
+					f->kev_due = tg_strdup(k.due);
+					if (!f->kev_due)
+						return tg_err_set(err, TG_ENOMEM, "out of memory");
+				}
+			}
+		}
+		if (m->src->epss) {
+			double p = -1, pct = -1;
+			bool found = false;
+
+			if ((rc = m->src->epss(m->src->ctx, id, &p, &pct, &found, err)))
+				return rc;
+			if (found && p > f->epss) {
+				f->epss = p;
+				f->epss_percentile = pct;
+			}
+		}
+	}
+	return 0;
+}
+
+static void fill_package(struct tg_finding *f, const struct tg_package *p,
+			 size_t inv, size_t idx)
+{
+	f->eco = p->eco;
+	f->package = p->name;
+	f->version = p->version;
+	f->origin_path = p->origin_path;
+	f->origin_line = p->origin_line;
+	f->has_pkg_ref = true;
+	f->inv_index = inv;
+	f->pkg_index = idx;
+	f->cvss = -1.0;
+	f->epss = -1.0;
+	f->epss_percentile = -1.0;
+}
+
+static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report,
+		      const struct tg_package *pkg, size_t inv, size_t idx,
+		      struct tg_err *err)
+{
+	struct strv ids = { 0 }, records = { 0 }, aliases = { 0 };
+	struct tg_finding f;
+	const struct tg_advisory *rep = NULL;
+	const char *best_vec = NULL, *fix;
+	enum tg_severity db_sev = TG_SEV_UNKNOWN;
+	double best = -1.0;
+	bool malicious = false;
+	size_t i, j;
+	int rc = 0;
+
+	memset(&f, 0, sizeof(f));
+	fill_package(&f, pkg, inv, idx);
+	for (i = 0; i < m->n; i++) {
+		const struct tg_advisory *a = &m->list.items[i];
+
+		if (a->withdrawn || uf_find(m->parent, i) != root)
+			continue;
+		if ((rc = strv_add(&ids, a->id, err)))
+			goto out;
+		for (j = 0; j < a->n_aliases; j++)
+			if ((rc = strv_add(&ids, a->aliases[j], err)))
+				goto out;
+		if (m->res[i] != TG_AFFECT_YES)
+			continue;
+		if ((rc = strv_add(&records, a->id, err)))
+			goto out;
+		if (tg_str_starts_with(a->id, "MAL-"))
+			malicious = true;
+		{
+			const char *vec;
+			double s = record_cvss(a, &vec);
+			enum tg_severity ds;
+
+			if (s > best) {
+				best = s;
+				best_vec = vec;
+			}
+			if (a->db_severity && tg_severity_parse(a->db_severity, &ds) &&
+			    ds > db_sev)
+				db_sev = ds;
+		}
+	}
+	qsort(ids.v, ids.n, sizeof(*ids.v), natural_cmp_p);
+	qsort(records.v, records.n, sizeof(*records.v), natural_cmp_p);
+	f.id = (char *)pick_id(&ids, &records, m->opts->prefer);
+	for (i = 0; i < ids.n; i++)
+		if (strcmp(ids.v[i], f.id) != 0 && (rc = strv_add(&aliases, ids.v[i], err)))
+			goto out;
+	f.aliases = (char **)aliases.v;
+	f.n_aliases = aliases.n;
+	f.advisories = (char **)records.v;
+	f.n_advisories = records.n;
+	/* Representative record: the chosen id when it is a record, else the
+	 * first record that has a summary. */
+	for (i = 0; i < m->n && !rep; i++)
+		if (m->res[i] == TG_AFFECT_YES && uf_find(m->parent, i) == root &&
+		    strcmp(m->list.items[i].id, f.id) == 0)
+			rep = &m->list.items[i];
+	for (j = 0; j < records.n && !rep; j++)
+		for (i = 0; i < m->n && !rep; i++)
+			if (m->res[i] == TG_AFFECT_YES && uf_find(m->parent, i) == root &&
+			    strcmp(m->list.items[i].id, records.v[j]) == 0 &&
+			    m->list.items[i].summary)
+				rep = &m->list.items[i];
+	for (i = 0; i < m->n && !rep; i++)
+		if (m->res[i] == TG_AFFECT_YES && uf_find(m->parent, i) == root &&
+		    strcmp(m->list.items[i].id, records.v[0]) == 0)
+			rep = &m->list.items[i];
+	f.kind = malicious ? TG_FIND_MALICIOUS : TG_FIND_VULNERABILITY;
+	f.summary = rep ? one_line(rep) : NULL;
+	f.details = rep ? rep->details : NULL;
+	f.cvss = best;
+	f.cvss_vector = (char *)best_vec;
+	f.severity = malicious ? TG_SEV_CRITICAL
+		     : best >= 0 ? tg_cvss_severity(best) : db_sev;
+	if ((rc = enrich(m, &ids, &f, err)))
+		goto out;
+	if ((rc = suggest_fix(m, root, &fix, err)))
+		goto out;
+	if (m->oom) {
+		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+		goto out;
+	}
+	f.fixed_version = (char *)fix;
+	f.priority = tg_priority_score(&f);
+	if (!tg_report_add_finding(report, &f, err))
+		rc = err ? err->code : TG_ENOMEM;
+out:
+	free(f.summary);
+	free(f.kev_due);
+	free(ids.v);
+	free(records.v);
+	free(aliases.v);
+	return rc;
+}
+
+static int emit_unknown(struct pkg_match *m, struct tg_report *report,
+			const struct tg_package *pkg, size_t inv, size_t idx,
+			struct tg_err *err)
+{
+	struct strv recs = { 0 };
+	struct tg_finding f;
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < m->n; i++) {
+		size_t root;
+		bool group_hit = false;
+
+		if (m->res[i] != TG_AFFECT_UNKNOWN)
+			continue;
+		root = uf_find(m->parent, i);
+		for (j = 0; j < m->n && !group_hit; j++)
+			group_hit = m->res[j] == TG_AFFECT_YES && uf_find(m->parent, j) == root;
+		if (!group_hit && (rc = strv_add(&recs, m->list.items[i].id, err)))
+			goto out;
+	}
+	if (!recs.n)
+		goto out;
+	qsort(recs.v, recs.n, sizeof(*recs.v), natural_cmp_p);
+	memset(&f, 0, sizeof(f));
+	fill_package(&f, pkg, inv, idx);
+	f.kind = TG_FIND_UNKNOWN_VERSION;
+	f.severity = TG_SEV_UNKNOWN;
+	f.advisories = (char **)recs.v;
+	f.n_advisories = recs.n;
+	f.summary = tg_asprintf("not checked: version '%s' is not a valid %s version; "
+				"%zu advisor%s could not be evaluated",
+				pkg->version, m->primary ? m->primary->name : "",
+				recs.n, recs.n == 1 ? "y" : "ies");
+	if (!f.summary) {
+		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (!tg_report_add_finding(report, &f, err))
+		rc = err ? err->code : TG_ENOMEM;
+	free(f.summary);
+out:
+	free(recs.v);
+	return rc;
+}
+
+static int emit_unpinned(struct tg_report *report, const struct tg_package *pkg,
+			 size_t inv, size_t idx, struct tg_err *err)
+{
+	struct tg_finding f;
+	int rc = 0;
+
+	memset(&f, 0, sizeof(f));
+	fill_package(&f, pkg, inv, idx);
+	f.version = NULL;
+	f.kind = TG_FIND_UNPINNED;
+	f.severity = TG_SEV_UNKNOWN;
+	if (pkg->specifier && *pkg->specifier)
+		f.summary = tg_asprintf("not checked: no exact version (%s)", pkg->specifier);
+	else if (pkg->url)
+		f.summary = tg_asprintf("not checked: no exact version (%s)", pkg->url);
+	else
+		f.summary = tg_strdup("not checked: no exact version");
+	if (!f.summary)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	if (!tg_report_add_finding(report, &f, err))
+		rc = err ? err->code : TG_ENOMEM;
+	free(f.summary);
+	return rc;
+}
+
+static void version_release(struct pkg_match *m)
+{
+	free(m->res);
+	m->res = NULL;
+	free(m->parent);
+	m->parent = NULL;
+	tg_vctx_release(&m->pv);
+}
+
+static void pkg_match_release(struct pkg_match *m)
+{
+	size_t i;
+
+	version_release(m);
+	for (i = 0; i < m->n_cands; i++)
+		tg_vctx_release(&m->cands[i].v);
+	free(m->cands);
+	free(m->matrix);
+	for (i = 0; m->c && i < m->n; i++)
+		tg_cadv_release(&m->c[i]);
+	free(m->c);
+	tg_vlist_release(&m->vl);
+	tg_vintern_release(&m->intern);
+	free(m->latest);
+	free(m->norm);
+	tg_advisory_list_release(&m->list);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Load and compile every advisory of (eco, norm); takes norm. */
+static int pkg_load(struct pkg_match *m, const struct tg_vuln_source *src,
+		    const struct tg_match_opts *opts, enum tg_ecosystem eco,
+		    char *norm, struct tg_err *err)
+{
+	size_t i, k;
+	int rc;
+
+	pkg_match_release(m);
+	m->src = src;
+	m->opts = opts;
+	m->eco = eco;
+	m->norm = norm;
+	m->primary = tg_match_scheme(opts, eco, TG_OSV_RANGE_ECOSYSTEM);
+	tg_advisory_list_init(&m->list);
+	tg_vintern_init(&m->intern);
+	tg_vlist_init(&m->vl);
+	m->loaded = true;
+	if ((rc = src->advisories(src->ctx, eco, norm, &m->list, err)))
+		return rc;
+	for (i = 0; i < m->list.n; i++)
+		if (!m->list.items[i].id)
+			m->list.items[i].withdrawn = true; /* unusable without an id */
+	if (!m->list.n)
+		return 0;
+	m->c = calloc(m->list.n, sizeof(*m->c));
+	if (!m->c)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	for (i = 0; i < m->list.n; i++) {
+		rc = tg_cadv_compile(&m->list.items[i], eco, opts, &m->intern,
+				     &m->c[i], err);
+		if (rc) {
+			tg_err_prefix(err, "%s", m->list.items[i].id ? m->list.items[i].id
+								   : "advisory");
+			return rc;
+		}
+		m->n++;
+		for (k = 0; !m->list.items[i].withdrawn && k < m->c[i].n_versions; k++)
+			if (!tg_vlist_add(&m->vl, m->c[i].versions[k], i))
+				return tg_err_set(err, TG_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Match the loaded advisories against one package's version. */
+static int match_version(struct pkg_match *m, struct tg_report *report,
+			 size_t inv, size_t idx, struct tg_err *err)
+{
+	const struct tg_package *pkg = &report->inventories[inv].pkgs[idx];
+	const struct tg_vuln_source *src = m->src;
+	bool any_yes = false;
+	size_t i;
+	int rc = 0;
+
+	version_release(m);
+	tg_vctx_init_interned(&m->pv, pkg->version, &m->intern);
+	if (!m->n)
+		return 0;
+	m->res = calloc(m->n, sizeof(*m->res));
+	if (!m->res)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	{
+		/* Versions lists through the index, then the ranges. */
+		const char *canon = tg_vctx_canon(&m->pv, m->primary, &m->oom);
+		const struct tg_vlist_entry *e = tg_vlist_find(&m->vl, canon);
+		size_t k;
+
+		for (k = 0; e && k < e->n; k++)
+			m->res[e->advs[k]] = TG_AFFECT_YES;
+		for (i = 0; i < m->n; i++) {
+			if (m->res[i] != TG_AFFECT_YES)
+				m->res[i] = tg_cadv_eval_ranges(&m->c[i], &m->pv, &m->oom);
+			if (m->res[i] == TG_AFFECT_YES)
+				any_yes = true;
+		}
+	}
+	if (m->oom)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	for (i = 0; src->details && i < m->n; i++) {
+		struct tg_advisory *a = &m->list.items[i];
+
+		if (m->res[i] != TG_AFFECT_YES || a->details_loaded)
+			continue;
+		if ((rc = src->details(src->ctx, a, err)))
+			return rc;
+		a->details_loaded = true;
+	}
+	if ((rc = group_advisories(m, err)))
+		return rc;
+	if (any_yes && !m->latest_done && src->latest_version) {
+		m->latest_done = true;
+		if ((rc = src->latest_version(src->ctx, m->eco, m->norm, &m->latest, err)))
+			return rc;
+	}
+	for (i = 0; i < m->n; i++) {
+		size_t j;
+		bool first = true;
+
+		if (m->res[i] != TG_AFFECT_YES)
+			continue;
+		/* Emit each group once, at its first matched member. */
+		for (j = 0; j < i && first; j++)
+			if (m->res[j] == TG_AFFECT_YES &&
+			    uf_find(m->parent, j) == uf_find(m->parent, i))
+				first = false;
+		if (first && (rc = emit_group(m, uf_find(m->parent, i), report, pkg,
+					      inv, idx, err)))
+			return rc;
+	}
+	return emit_unknown(m, report, pkg, inv, idx, err);
+}
+
+/* What a package needs before matching: NULL when it has no advisory
+ * data (unsupported ecosystem) or is unpinned (*unpinned set). */
+static char *package_key(const struct tg_match_opts *opts,
+			 const struct tg_package *pkg, bool *unpinned, bool *oom)
+{
+	char *norm;
+
+	*unpinned = false;
+	if (!tg_match_scheme(opts, pkg->eco, TG_OSV_RANGE_ECOSYSTEM) || !pkg->name)
+		return NULL;
+	if (!pkg->version || (pkg->flags & TG_PKG_UNPINNED)) {
+		*unpinned = true;
+		return NULL;
+	}
+	norm = pkg->norm_name ? tg_strdup(pkg->norm_name)
+			      : tg_match_norm_name(pkg->eco, pkg->name);
+	if (!norm)
+		*oom = true;
+	return norm;
+}
+
+int tg_match_package(const struct tg_vuln_source *src,
+		     const struct tg_match_opts *opts, struct tg_report *report,
+		     size_t inv, size_t idx, struct tg_err *err)
+{
+	static const struct tg_match_opts default_opts;
+	const struct tg_package *pkg;
+	struct pkg_match m;
+	bool unpinned, oom = false;
+	char *norm;
+	int rc;
+
+	if (inv >= report->n_inventories || idx >= report->inventories[inv].n_pkgs)
+		return tg_err_set(err, TG_EINTERNAL, "package index out of range");
+	pkg = &report->inventories[inv].pkgs[idx];
+	if (!opts)
+		opts = &default_opts;
+	norm = package_key(opts, pkg, &unpinned, &oom);
+	if (oom)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	if (unpinned)
+		return emit_unpinned(report, pkg, inv, idx, err);
+	if (!norm)
+		return 0;
+	memset(&m, 0, sizeof(m));
+	rc = pkg_load(&m, src, opts, pkg->eco, norm, err);
+	if (!rc)
+		rc = match_version(&m, report, inv, idx, err);
+	pkg_match_release(&m);
+	return rc;
+}
+
+struct order {
+	size_t inv, idx;
+	enum tg_ecosystem eco;
+	char *norm;
+};
+
+static int order_cmp(const void *pa, const void *pb)
+{
+	const struct order *a = pa, *b = pb;
+	int c;
+
+	if (a->eco != b->eco)
+		return a->eco < b->eco ? -1 : 1;
+	if ((c = strcmp(a->norm, b->norm)) != 0)
+		return c;
+	if (a->inv != b->inv)
+		return a->inv < b->inv ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+int tg_match_report(const struct tg_vuln_source *src,
+		    const struct tg_match_opts *opts, struct tg_report *report,
+		    struct tg_err *err)
+{
+	static const struct tg_match_opts default_opts;
+	struct order *ord;
+	struct pkg_match m;
+	size_t total = tg_report_packages_scanned(report), n = 0, i, j;
+	int rc = 0;
+
+	if (!opts)
+		opts = &default_opts;
+	ord = calloc(total ? total : 1, sizeof(*ord));
+	if (!ord)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	/* Unpinned packages are noted at once; the rest are matched in name
+	 * order so that a name seen again reuses its loaded advisories. */
+	for (i = 0; i < report->n_inventories && !rc; i++)
+		for (j = 0; j < report->inventories[i].n_pkgs && !rc; j++) {
+			const struct tg_package *p = &report->inventories[i].pkgs[j];
+			bool unpinned, oom = false;
+			char *norm = package_key(opts, p, &unpinned, &oom);
+
+			if (oom)
+				rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+			else if (unpinned)
+				rc = emit_unpinned(report, p, i, j, err);
+			else if (norm)
+				ord[n++] = (struct order){ i, j, p->eco, norm };
+		}
+	if (!rc)
+		qsort(ord, n, sizeof(*ord), order_cmp);
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < n && !rc; i++) {
+		if (!m.loaded || m.eco != ord[i].eco || strcmp(m.norm, ord[i].norm) != 0) {
+			rc = pkg_load(&m, src, opts, ord[i].eco, ord[i].norm, err);
+			ord[i].norm = NULL; /* taken */
+		}
+		if (!rc)
+			rc = match_version(&m, report, ord[i].inv, ord[i].idx, err);
+	}
+	pkg_match_release(&m);
+	for (i = 0; i < n; i++)
+		free(ord[i].norm);
+	free(ord);
+	if (!rc)
+		tg_report_sort_findings(report);
+	return rc;
+}

@@ -1,0 +1,160 @@
+/* Version schemes by ecosystem: PEP 440 for PyPI, SemVer 2.0 precedence
+ * (node-semver's loose parsing, partial versions allowed for OSV events
+ * such as "0" or "1.2") for npm and every SEMVER range. */
+#include "tollgate/match.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tollgate/buf.h"
+#include "tollgate/pep440.h"
+#include "tollgate/semver.h"
+
+static void *pep440_parse(const char *s, bool *oom)
+{
+	struct tg_pep440 *v = malloc(sizeof(*v));
+	struct tg_err err;
+
+	if (!v) {
+		*oom = true;
+		return NULL;
+	}
+	if (tg_pep440_parse_str(s, v, &err) != 0) {
+		if (err.code == TG_ENOMEM)
+			*oom = true;
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static int pep440_cmp(const void *a, const void *b)
+{
+	return tg_pep440_cmp(a, b);
+}
+
+static void pep440_release(void *v)
+{
+	tg_pep440_release(v);
+	free(v);
+}
+
+static char *pep440_canonical(const void *v)
+{
+	struct tg_buf b;
+	struct tg_err err;
+
+	tg_buf_init(&b, 4096);
+	if (tg_pep440_normalize(v, &b, &err) != 0) {
+		tg_buf_release(&b);
+		return NULL;
+	}
+	return tg_buf_detach(&b, NULL);
+}
+
+static bool pep440_pre(const void *v)
+{
+	return tg_pep440_is_prerelease(v);
+}
+
+/* A number in canonical form: digits without leading zeros. */
+static const char *canon_num(const char *s)
+{
+	if (*s == '0')
+		return s[1] >= '0' && s[1] <= '9' ? NULL : s + 1;
+	if (*s < '1' || *s > '9')
+		return NULL;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return s;
+}
+
+/* Recognise the common canonical shapes without parsing: N(.N)*, then an
+ * optional aN / bN / rcN, .postN, .devN, in that order. Anything else
+ * (epochs, local labels, other spellings) takes the full parse. */
+static bool pep440_is_canonical(const char *s)
+{
+	if (!(s = canon_num(s)))
+		return false;
+	while (*s == '.' && s[1] >= '0' && s[1] <= '9')
+		if (!(s = canon_num(s + 1)))
+			return false;
+	if (*s == 'a' || *s == 'b')
+		s++;
+	else if (s[0] == 'r' && s[1] == 'c')
+		s += 2;
+	else
+		goto post;
+	if (!(s = canon_num(s)))
+		return false;
+post:
+	if (strncmp(s, ".post", 5) == 0 && !(s = canon_num(s + 5)))
+		return false;
+	if (strncmp(s, ".dev", 4) == 0 && !(s = canon_num(s + 4)))
+		return false;
+	return *s == '\0';
+}
+
+static const struct tg_vscheme pep440_scheme = {
+	"PEP 440", pep440_parse, pep440_cmp, pep440_release, pep440_canonical,
+	pep440_pre, pep440_is_canonical
+};
+
+static void *semver_parse(const char *s, bool *oom)
+{
+	struct tg_semver *v = malloc(sizeof(*v));
+	struct tg_err err;
+
+	if (!v) {
+		*oom = true;
+		return NULL;
+	}
+	if (tg_semver_parse(s, strlen(s), TG_SEMVER_LOOSE | TG_SEMVER_PARTIAL, v,
+			    &err) != 0) {
+		if (err.code == TG_ENOMEM)
+			*oom = true;
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static int semver_cmp(const void *a, const void *b)
+{
+	return tg_semver_compare(a, b);
+}
+
+static void semver_release(void *v)
+{
+	tg_semver_release(v);
+	free(v);
+}
+
+static bool semver_pre(const void *v)
+{
+	return ((const struct tg_semver *)v)->pre != NULL;
+}
+
+/* No canonical form: npm versions-list entries match as published. */
+static const struct tg_vscheme semver_scheme = {
+	"SemVer", semver_parse, semver_cmp, semver_release, NULL, semver_pre, NULL
+};
+
+const struct tg_vscheme *tg_vscheme_for(enum tg_ecosystem eco,
+					enum tg_osv_range_type type)
+{
+	if (type == TG_OSV_RANGE_SEMVER)
+		return eco == TG_ECO_PYPI || eco == TG_ECO_NPM ? &semver_scheme : NULL;
+	if (type != TG_OSV_RANGE_ECOSYSTEM)
+		return NULL;
+	switch (eco) {
+	case TG_ECO_PYPI: return &pep440_scheme;
+	case TG_ECO_NPM: return &semver_scheme;
+	default: return NULL;
+	}
+}
+
+const struct tg_vscheme *tg_vscheme_primary(enum tg_ecosystem eco)
+{
+	return tg_vscheme_for(eco, TG_OSV_RANGE_ECOSYSTEM);
+}

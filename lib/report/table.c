@@ -1,0 +1,306 @@
+/* Terminal table: one row per finding, worst first; then what could not
+ * be checked, what was ignored, warnings, and a one-line verdict. Colour
+ * only when asked (the CLI asks on a TTY without NO_COLOR). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_util.h"
+#include "tollgate/report.h"
+#include "tollgate/str.h"
+
+enum col { C_PKG, C_VER, C_ID, C_SEV, C_RISK, C_FIX, C_ORIGIN, N_COLS };
+
+static const char *const headers[N_COLS] = {
+	"PACKAGE", "VERSION", "ID", "SEVERITY", "KEV/EPSS", "FIX", "ORIGIN"
+};
+
+struct cell_row {
+	char *c[N_COLS];
+	const struct tg_finding *f;
+};
+
+static const char *sev_color(const struct tg_finding *f)
+{
+	if (f->kind == TG_FIND_MALICIOUS)
+		return "1;35";
+	switch (f->severity) {
+	case TG_SEV_CRITICAL: return "1;31";
+	case TG_SEV_HIGH: return "31";
+	case TG_SEV_MEDIUM: return "33";
+	case TG_SEV_LOW: return "34";
+	case TG_SEV_NONE:
+	case TG_SEV_UNKNOWN: break;
+	}
+	return "2";
+}
+
+/* Display width of UTF-8 text, counting code points. */
+static size_t dwidth(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static int add_padded(struct tg_buf *b, const char *s, size_t width,
+		      const char *sgr, bool color, bool last, struct tg_err *err)
+{
+	size_t w = dwidth(s);
+	int rc = 0;
+
+	if (color && sgr)
+		rc = tg_buf_addf(b, err, "\033[%sm", sgr);
+	if (!rc)
+		rc = tg_buf_adds(b, s, err);
+	if (!rc && color && sgr)
+		rc = tg_buf_adds(b, "\033[0m", err);
+	while (!rc && !last && w++ < width)
+		rc = tg_buf_addc(b, ' ', err);
+	if (!rc && !last)
+		rc = tg_buf_adds(b, "  ", err);
+	return rc;
+}
+
+/* Keep the end of a long path: "...e-packages/six.dist-info". */
+static char *shorten_left(const char *s, size_t max)
+{
+	size_t w = dwidth(s);
+
+	if (max < 4 || w <= max)
+		return tg_strdup(s);
+	while (w > max - 3) {
+		s++;
+		while (((unsigned char)*s & 0xC0) == 0x80)
+			s++;
+		w--;
+	}
+	return tg_asprintf("...%s", s);
+}
+
+static int fill_row(struct cell_row *row, const struct tg_finding *f)
+{
+	char buf[1024];
+
+	row->f = f;
+	row->c[C_PKG] = tg_strdup(f->package ? f->package : "?");
+	row->c[C_VER] = tg_strdup(f->version ? f->version : "-");
+	row->c[C_ID] = tg_strdup(f->id ? f->id : "-");
+	if (f->kind == TG_FIND_MALICIOUS)
+		row->c[C_SEV] = tg_strdup("MALWARE");
+	else if (f->cvss >= 0)
+		row->c[C_SEV] = tg_asprintf("%s %.1f", tg_severity_name(f->severity), f->cvss);
+	else
+		row->c[C_SEV] = tg_strdup(tg_severity_name(f->severity));
+	if (f->kev && f->epss >= 0)
+		row->c[C_RISK] = tg_asprintf("KEV%s %.1f%%", f->kev_ransomware ? "(R)" : "",
+					     f->epss * 100);
+	else if (f->kev)
+		row->c[C_RISK] = tg_asprintf("KEV%s", f->kev_ransomware ? "(R)" : "");
+	else if (f->epss >= 0)
+		row->c[C_RISK] = tg_asprintf("%.1f%%", f->epss * 100);
+	else
+		row->c[C_RISK] = tg_strdup("-");
+	row->c[C_FIX] = tg_strdup(f->fixed_version ? f->fixed_version : "none");
+	row->c[C_ORIGIN] = tg_strdup(tg_finding_origin(f, buf, sizeof(buf)));
+	for (int i = 0; i < N_COLS; i++)
+		if (!row->c[i])
+			return TG_ENOMEM;
+	return 0;
+}
+
+static int add_summary_line(struct tg_buf *b, const struct tg_report *r,
+			    const struct tg_report_counts *c, bool color,
+			    struct tg_err *err)
+{
+	static const enum tg_severity order[] = { TG_SEV_CRITICAL, TG_SEV_HIGH,
+						  TG_SEV_MEDIUM, TG_SEV_LOW };
+	size_t i, shown = 0, other;
+	int rc;
+
+	if (c->vulns == 0)
+		rc = tg_buf_addf(b, err, "No known vulnerabilities in %zu package%s",
+				 c->packages, c->packages == 1 ? "" : "s");
+	else
+		rc = tg_buf_addf(b, err, "%zu vulnerabilit%s (", c->vulns,
+				 c->vulns == 1 ? "y" : "ies");
+	for (i = 0; !rc && c->vulns && i < 4; i++) {
+		if (!c->by_sev[order[i]])
+			continue;
+		rc = tg_buf_addf(b, err, "%s%zu %s", shown++ ? ", " : "",
+				 c->by_sev[order[i]], tg_severity_name(order[i]));
+	}
+	other = c->by_sev[TG_SEV_UNKNOWN] + c->by_sev[TG_SEV_NONE];
+	if (!rc && c->vulns && other)
+		rc = tg_buf_addf(b, err, "%s%zu unrated", shown++ ? ", " : "", other);
+	if (!rc && c->vulns)
+		rc = tg_buf_addf(b, err, ") in %zu of %zu packages", c->affected_packages,
+				 c->packages);
+	if (!rc && c->kev)
+		rc = tg_buf_addf(b, err, "; %zu known exploited (KEV)", c->kev);
+	if (!rc && c->malicious)
+		rc = tg_buf_addf(b, err, "; %zu MALWARE", c->malicious);
+	if (!rc && c->ignored)
+		rc = tg_buf_addf(b, err, "; %zu ignored", c->ignored);
+	if (!rc && c->not_checked)
+		rc = tg_buf_addf(b, err, "; %zu not checked", c->not_checked);
+	if (!rc)
+		rc = tg_buf_adds(b, ".\n", err);
+	if (!rc && r->fail_on) {
+		if (r->policy_failed)
+			rc = tg_buf_addf(b, err, "%sGate: FAILED%s (--fail-on %s: %zu finding%s)\n",
+					 color ? "\033[1;31m" : "", color ? "\033[0m" : "",
+					 r->fail_on, r->n_failing, r->n_failing == 1 ? "" : "s");
+		else
+			rc = tg_buf_addf(b, err, "%sGate: passed%s (--fail-on %s)\n",
+					 color ? "\033[32m" : "", color ? "\033[0m" : "",
+					 r->fail_on);
+	}
+	return rc;
+}
+
+int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts *o,
+			  struct tg_buf *out, struct tg_err *err)
+{
+	static const struct tg_report_opts defaults;
+	struct cell_row *rows;
+	struct tg_report_counts c;
+	size_t n = 0, i, w[N_COLS], total = 0;
+	bool color, ransom = false;
+	int rc = 0, k;
+
+	if (!o)
+		o = &defaults;
+	color = o->color;
+	tg_report_count(r, &c);
+	rows = calloc(r->n_findings ? r->n_findings : 1, sizeof(*rows));
+	if (!rows)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	for (i = 0; i < r->n_findings; i++) {
+		const struct tg_finding *f = &r->findings[i];
+
+		if (!tg_finding_is_vuln(f) || f->ignored)
+			continue;
+		if (fill_row(&rows[n++], f)) {
+			rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (f->kev_ransomware)
+			ransom = true;
+	}
+	for (k = 0; k < N_COLS; k++)
+		w[k] = dwidth(headers[k]);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < N_COLS; k++)
+			if (dwidth(rows[i].c[k]) > w[k])
+				w[k] = dwidth(rows[i].c[k]);
+	for (k = 0; k < N_COLS; k++)
+		total += w[k] + 2;
+	if (o->width > 0 && total > (size_t)o->width) {
+		size_t others = total - w[C_ORIGIN] - 2;
+		size_t room = (size_t)o->width > others + 12 ? (size_t)o->width - others : 12;
+
+		if (room < w[C_ORIGIN]) {
+			w[C_ORIGIN] = room;
+			for (i = 0; i < n; i++) {
+				char *s = shorten_left(rows[i].c[C_ORIGIN], room);
+				if (!s) {
+					rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+					goto out;
+				}
+				free(rows[i].c[C_ORIGIN]);
+				rows[i].c[C_ORIGIN] = s;
+			}
+		}
+	}
+	if (n) {
+		for (k = 0; k < N_COLS && !rc; k++)
+			rc = add_padded(out, headers[k], w[k], "1", color, k == N_COLS - 1, err);
+		if (!rc)
+			rc = tg_buf_addc(out, '\n', err);
+	}
+	for (i = 0; i < n && !rc; i++) {
+		const struct tg_finding *f = rows[i].f;
+
+		for (k = 0; k < N_COLS && !rc; k++) {
+			const char *sgr = NULL;
+
+			if (k == C_SEV)
+				sgr = sev_color(f);
+			else if (k == C_RISK && f->kev)
+				sgr = "1;35";
+			else if (k == C_PKG)
+				sgr = "1";
+			else if (k == C_FIX && f->fixed_version)
+				sgr = "32";
+			else if (k == C_ORIGIN)
+				sgr = "2";
+			rc = add_padded(out, rows[i].c[k], w[k], sgr, color,
+					k == N_COLS - 1, err);
+		}
+		if (!rc)
+			rc = tg_buf_addc(out, '\n', err);
+		if (!rc && o->verbose > 0 && f->summary)
+			rc = tg_buf_addf(out, err, "    %s\n", f->summary);
+		if (!rc && o->verbose > 0 && f->n_aliases) {
+			rc = tg_buf_adds(out, "    aliases:", err);
+			for (size_t a = 0; !rc && a < f->n_aliases; a++)
+				rc = tg_buf_addf(out, err, " %s", f->aliases[a]);
+			if (!rc)
+				rc = tg_buf_addc(out, '\n', err);
+		}
+	}
+	if (!rc && ransom)
+		rc = tg_buf_adds(out, "(R) = CISA KEV lists known ransomware use\n", err);
+
+	if (!rc && c.not_checked) {
+		rc = tg_buf_addf(out, err, "\n%sNot checked (%zu):%s\n", color ? "\033[1m" : "",
+				 c.not_checked, color ? "\033[0m" : "");
+		for (i = 0; i < r->n_findings && !rc; i++) {
+			const struct tg_finding *f = &r->findings[i];
+			char buf[1024];
+
+			if (!tg_finding_is_note(f))
+				continue;
+			rc = tg_buf_addf(out, err, "  %s%s%s (%s): %s\n", f->package,
+					 f->version ? " " : "", f->version ? f->version : "",
+					 tg_finding_origin(f, buf, sizeof(buf)),
+					 f->summary ? f->summary : "not checked");
+		}
+	}
+	if (!rc && c.ignored) {
+		rc = tg_buf_addf(out, err, "\n%sIgnored (%zu):%s\n", color ? "\033[1m" : "",
+				 c.ignored, color ? "\033[0m" : "");
+		for (i = 0; i < r->n_findings && !rc; i++) {
+			const struct tg_finding *f = &r->findings[i];
+
+			if (!tg_finding_is_vuln(f) || !f->ignored)
+				continue;
+			rc = tg_buf_addf(out, err, "  %s %s %s: %s%s%s%s\n", f->id,
+					 f->package, f->version ? f->version : "",
+					 f->ignore_reason ? f->ignore_reason : "",
+					 f->ignore_expires ? " (until " : "",
+					 f->ignore_expires ? f->ignore_expires : "",
+					 f->ignore_expires ? ")" : "");
+		}
+	}
+	if (!rc && r->n_warnings) {
+		rc = tg_buf_addf(out, err, "\n%sWarnings:%s\n", color ? "\033[1;33m" : "",
+				 color ? "\033[0m" : "");
+		for (i = 0; i < r->n_warnings && !rc; i++)
+			rc = tg_buf_addf(out, err, "  %s\n", r->warnings[i]);
+	}
+	if (!rc && (n || c.not_checked || c.ignored || r->n_warnings))
+		rc = tg_buf_addc(out, '\n', err);
+	if (!rc)
+		rc = add_summary_line(out, r, &c, color, err);
+out:
+	for (i = 0; i < n; i++)
+		for (k = 0; k < N_COLS; k++)
+			free(rows[i].c[k]);
+	free(rows);
+	return rc;
+}

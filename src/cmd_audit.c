@@ -1,0 +1,343 @@
+/* `tollgate audit`: known vulnerabilities in what a project uses,
+ * prioritised, gated by --fail-on and the project's tollgate.toml. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "input_args.h"
+#include "tollgate/buf.h"
+#include "tollgate/config.h"
+#include "tollgate/db.h"
+#include "tollgate/fs.h"
+#include "tollgate/match.h"
+#include "tollgate/report.h"
+#include "tollgate/str.h"
+#include "tollgate/version.h"
+
+/* Reports can be large (every package, every advisory text). */
+#define REPORT_MAX ((size_t)512 << 20)
+
+struct audit_args {
+	const char *format;
+	const char *output;
+	const char *fail_on;
+	const char *prefer_id;
+	const char *config;
+	bool no_config;
+};
+
+static int take_value(struct tg_cli *cli, int argc, char **argv, int *i,
+		      const char *name, const char **out, int *rc)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n) == 0 && a[n] == '=') {
+		*out = a + n + 1;
+		return 1;
+	}
+	if (strcmp(a, name) != 0)
+		return 0;
+	if (*i + 1 >= argc) {
+		*rc = cli_usage_error(cli, &tg_cmd_audit, "option '%s' needs a value", name);
+		return -1;
+	}
+	*out = argv[++*i];
+	return 1;
+}
+
+/* RFC 3339 "now", or SOURCE_DATE_EPOCH's time for reproducible output. */
+static char *timestamp(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t t = time(NULL);
+	struct tm tm;
+	char buf[64];
+	int64_t v;
+
+	if (sde && *sde && tg_parse_i64(sde, &v) && v >= 0)
+		t = (time_t)v;
+	if (!gmtime_r(&t, &tm))
+		return NULL;
+	if (!strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return NULL;
+	return tg_strdup(buf);
+}
+
+static int terminal_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	int64_t v;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (cols && tg_parse_i64(cols, &v) && v > 20 && v < 10000)
+		return (int)v;
+	return 0;
+}
+
+/* Where to start looking for tollgate.toml: the first file input, else
+ * the first site-packages or root directory, else here. */
+static const char *config_start(const struct cli_inputs *in)
+{
+	if (in->n_files && strcmp(in->files[0], "-") != 0)
+		return in->files[0];
+	if (in->n_site_dirs)
+		return in->site_dirs[0];
+	if (in->n_rootfs)
+		return in->rootfs[0];
+	return ".";
+}
+
+static int load_config(struct tg_cli *cli, const struct audit_args *a,
+		       const struct cli_inputs *in, struct tg_config *cfg,
+		       struct tg_err *err)
+{
+	char *path = NULL;
+	int rc;
+
+	if (a->no_config)
+		return 0;
+	if (a->config)
+		return tg_config_load(a->config, cfg, err);
+	if ((rc = tg_config_find(config_start(in), &path, err)))
+		return rc;
+	if (!path)
+		return 0;
+	if (cli->verbosity > 0)
+		cli_info(cli, "policy from %s", path);
+	rc = tg_config_load(path, cfg, err);
+	free(path);
+	return rc;
+}
+
+struct match_job {
+	struct tg_db *db;
+	struct tg_match_opts *mopts;
+	struct tg_report *report;
+	struct tg_err *err;
+};
+
+static int match_all(void *ctx)
+{
+	struct match_job *j = ctx;
+	struct tg_vuln_source src;
+	int rc;
+
+	if ((rc = tg_match_db_feeds(j->db, j->report, j->err)))
+		return rc;
+	tg_match_db_source(j->db, &src);
+	return tg_match_report(&src, j->mopts, j->report, j->err);
+}
+
+static int run_audit(struct tg_cli *cli, int argc, char **argv)
+{
+	struct audit_args a = { .format = "table" };
+	struct cli_inputs in;
+	struct tg_config cfg;
+	struct tg_report report;
+	struct tg_inventory *invs = NULL;
+	size_t n_invs = 0, i;
+	struct tg_db *db = NULL;
+	struct match_job job;
+	struct tg_match_opts mopts = { .prefer = TG_PREFER_CVE };
+	struct tg_report_opts ropts = { 0 };
+	const struct tg_report_writer *writer;
+	enum tg_fail_on fail_on = TG_FAIL_ANY;
+	struct tg_buf out;
+	struct tg_err err;
+	char today[11];
+	int rc = 0;
+
+	cli_inputs_init(&in);
+	tg_config_init(&cfg);
+	tg_report_init(&report);
+	tg_buf_init(&out, REPORT_MAX);
+	tg_err_clear(&err);
+	for (i = 1; i < (size_t)argc; i++) {
+		int ii = (int)i, used;
+
+		used = cli_inputs_option(cli, &tg_cmd_audit, &in, argc, argv, &ii, &rc);
+		if (used < 0)
+			goto out;
+		if (!used && (used = take_value(cli, argc, argv, &ii, "--format", &a.format, &rc)) == 0 &&
+		    (used = take_value(cli, argc, argv, &ii, "--output", &a.output, &rc)) == 0 &&
+		    (used = take_value(cli, argc, argv, &ii, "-o", &a.output, &rc)) == 0 &&
+		    (used = take_value(cli, argc, argv, &ii, "--fail-on", &a.fail_on, &rc)) == 0 &&
+		    (used = take_value(cli, argc, argv, &ii, "--prefer-id", &a.prefer_id, &rc)) == 0 &&
+		    (used = take_value(cli, argc, argv, &ii, "--config", &a.config, &rc)) == 0) {
+			if (strcmp(argv[ii], "--no-config") == 0) {
+				a.no_config = true;
+				used = 1;
+			} else if (argv[ii][0] == '-' && argv[ii][1] != '\0') {
+				rc = cli_usage_error(cli, &tg_cmd_audit, "unknown option '%s'",
+						     argv[ii]);
+				goto out;
+			} else if (cli_inputs_add_file(cli, &tg_cmd_audit, &in, argv[ii], &rc) < 0) {
+				goto out;
+			}
+		}
+		if (used < 0)
+			goto out;
+		i = (size_t)ii;
+	}
+	if (cli_inputs_empty(&in)) {
+		rc = cli_usage_error(cli, &tg_cmd_audit,
+				     "nothing to audit: name a file, --path, --env, --rootfs or --image");
+		goto out;
+	}
+	writer = tg_report_writer_find(a.format);
+	if (!writer) {
+		rc = cli_usage_error(cli, &tg_cmd_audit,
+				     "unknown --format '%s' (table, json, sarif, cyclonedx, markdown, html)",
+				     a.format);
+		goto out;
+	}
+	if (a.fail_on && !tg_fail_on_parse(a.fail_on, &fail_on)) {
+		rc = cli_usage_error(cli, &tg_cmd_audit,
+				     "--fail-on takes none, any, low, medium, high, critical or kev, not '%s'",
+				     a.fail_on);
+		goto out;
+	}
+	if (a.prefer_id && !tg_prefer_id_parse(a.prefer_id, &mopts.prefer)) {
+		rc = cli_usage_error(cli, &tg_cmd_audit,
+				     "--prefer-id takes cve, ghsa, pysec or osv, not '%s'",
+				     a.prefer_id);
+		goto out;
+	}
+	if (a.config && a.no_config) {
+		rc = cli_usage_error(cli, &tg_cmd_audit, "--config and --no-config exclude each other");
+		goto out;
+	}
+
+	/* Policy first: a broken tollgate.toml fails before any work. */
+	if ((rc = load_config(cli, &a, &in, &cfg, &err)))
+		goto fail;
+	if (!a.fail_on && cfg.has_fail_on)
+		fail_on = cfg.fail_on;
+	if (!a.prefer_id && cfg.has_prefer_id)
+		mopts.prefer = cfg.prefer_id;
+
+	/* An audit reads most of the advisory tables once. Memory-mapped,
+	 * every page it touches counts as resident (the peak RSS of a
+	 * 1,000-package audit goes from ~20 MB to ~50 MB); read through
+	 * SQLite's small page cache instead it stays flat, at no measurable
+	 * cost in time. Must precede the first connection; a no-op if
+	 * SQLite is already initialised. */
+	sqlite3_config(SQLITE_CONFIG_MMAP_SIZE, (sqlite3_int64)0, (sqlite3_int64)0);
+	if ((rc = tg_db_open(cli->db_path, TG_DB_READONLY, &db, &err)))
+		goto fail;
+	if ((rc = tg_db_require_feed(db, "osv", &err)))
+		goto fail;
+
+	if ((rc = cli_inputs_load(cli, &in, &invs, &n_invs, &err)))
+		goto fail;
+	for (i = 0; i < n_invs; i++)
+		if ((rc = tg_report_take_inventory(&report, &invs[i], &err)))
+			goto fail;
+	report.tool_version = tg_strdup(TOLLGATE_VERSION);
+	report.generated_at = timestamp();
+	report.config_path = cfg.path ? tg_strdup(cfg.path) : NULL;
+	if (!report.tool_version || !report.generated_at || (cfg.path && !report.config_path)) {
+		rc = tg_err_set(&err, TG_ENOMEM, "out of memory");
+		goto fail;
+	}
+	job = (struct match_job){ db, &mopts, &report, &err };
+	if ((rc = tg_match_db_snapshot(db, match_all, &job, &err)))
+		goto fail;
+	tg_policy_today(today);
+	if ((rc = tg_policy_apply_ignores(&cfg, &report, today, &err)))
+		goto fail;
+	tg_report_sort_findings(&report);
+	if ((rc = tg_policy_evaluate(&report, fail_on, &err)))
+		goto fail;
+
+	ropts.verbose = cli->verbosity;
+	if (!a.output || strcmp(a.output, "-") == 0) {
+		ropts.color = cli->color;
+		ropts.width = isatty(STDOUT_FILENO) ? terminal_width() : 0;
+	}
+	if ((rc = writer->write(&report, &ropts, &out, &err)))
+		goto fail;
+	if (cli->verbosity >= 0)
+		for (i = 0; i < report.n_warnings; i++)
+			cli_warn(cli, "%s", report.warnings[i]);
+	if (a.output && strcmp(a.output, "-") != 0) {
+		if ((rc = tg_write_file_atomic(a.output, out.data, out.len, &err)))
+			goto fail;
+		if (cli->verbosity > 0)
+			cli_info(cli, "wrote %s", a.output);
+	} else if (fwrite(out.data, 1, out.len, stdout) != out.len) {
+		rc = tg_err_set(&err, TG_EIO, "writing standard output failed: %s",
+				strerror(errno));
+		goto fail;
+	}
+	rc = report.policy_failed ? TG_EXIT_POLICY : TG_EXIT_OK;
+	goto out;
+fail:
+	rc = cli_fail(cli, &err);
+out:
+	if (db)
+		tg_db_close(db);
+	free(invs);
+	tg_report_release(&report);
+	tg_config_release(&cfg);
+	cli_inputs_release(&in);
+	tg_buf_release(&out);
+	return rc;
+}
+
+const struct tg_command tg_cmd_audit = {
+	.name = "audit",
+	.summary = "known vulnerabilities in what a project uses, prioritised",
+	.usage = "audit [FILE...] [input options] [--format F] [-o FILE] [--fail-on LEVEL]\n"
+		 "audit --env PYTHON [--prefer-id KIND] [--config PATH | --no-config]",
+	.help =
+		"Matches every pinned package of the inputs against the local\n"
+		"advisory database (OSV for PyPI and npm; run 'tollgate db update'\n"
+		"first) and reports one finding per vulnerability per package:\n"
+		"advisories that are aliases of each other are merged. Each finding\n"
+		"names the smallest upgrade that fixes it without landing on another\n"
+		"known advisory, and a priority: known exploitation (CISA KEV) first,\n"
+		"then EPSS, then CVSS severity (docs/priority.md). Packages without an\n"
+		"exact version, or whose version does not parse, are listed as not\n"
+		"checked. No network is used.\n"
+		"\n"
+		CLI_INPUTS_HELP
+		"\n"
+		"Output and policy:\n"
+		"  --format F         table (default), json, sarif, cyclonedx, markdown,\n"
+		"                     html\n"
+		"  -o, --output FILE  write the report to FILE (atomically) instead of\n"
+		"                     standard output\n"
+		"  --fail-on LEVEL    exit 1 when a finding that is not ignored is at or\n"
+		"                     above LEVEL: none, any (default), low, medium, high,\n"
+		"                     critical, kev; unrated findings count as medium\n"
+		"  --prefer-id KIND   which alias names a finding: cve (default), ghsa,\n"
+		"                     pysec, osv (the database record's id)\n"
+		"  --config PATH      policy file; default: the nearest tollgate.toml\n"
+		"                     above the first input, up to the repository root\n"
+		"  --no-config        ignore any tollgate.toml\n"
+		"\n"
+		"tollgate.toml ([audit] fail-on / prefer-id, and ignores):\n"
+		"  [[ignore]]\n"
+		"  id = \"CVE-2023-1234\"    # any alias of the advisory\n"
+		"  reason = \"...\"          # required\n"
+		"  expires = 2026-12-31    # optional; expired ignores stop applying\n"
+		"  package = \"django\"      # optional scope\n"
+		"  version = \"3.2.1\"       # optional scope\n"
+		"\n"
+		"Exit status: 0 nothing at or above --fail-on; 1 findings at or above\n"
+		"it; 2 usage; 3 an input or tollgate.toml could not be read or parsed\n"
+		"(the message names file and line); 4 no usable database.\n",
+	.run = run_audit,
+};
