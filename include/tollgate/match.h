@@ -45,20 +45,20 @@ enum tg_osv_range_type {
 	TG_OSV_RANGE_OTHER
 };
 
-struct tg_osv_event {
+struct tg_adv_event {
 	enum tg_osv_event_kind kind;
 	char *version;
 };
 
-struct tg_osv_range {
+struct tg_adv_range {
 	enum tg_osv_range_type type;
-	struct tg_osv_event *events;
+	struct tg_adv_event *events;
 	size_t n_events;
 };
 
 /* One affected[] entry for the package being matched. */
-struct tg_osv_affected {
-	struct tg_osv_range *ranges;
+struct tg_adv_affected {
+	struct tg_adv_range *ranges;
 	size_t n_ranges;
 	char **versions;
 	size_t n_versions;
@@ -83,7 +83,7 @@ struct tg_advisory {
 	char *db_severity; /* database_specific.severity (GHSA: LOW ...
 			    * CRITICAL, MODERATE), or NULL */
 	/* Only the entries that name the package being matched. */
-	struct tg_osv_affected *affected;
+	struct tg_adv_affected *affected;
 	size_t n_affected;
 	bool details_loaded; /* tg_vuln_source.details() has filled it */
 };
@@ -115,24 +115,24 @@ void tg_advisory_release(struct tg_advisory *a);
 /* Builders: each copies its string arguments. */
 int tg_advisory_add_alias(struct tg_advisory *a, const char *alias,
 			  struct tg_err *err);
-struct tg_osv_affected *tg_advisory_add_affected(struct tg_advisory *a,
+struct tg_adv_affected *tg_advisory_add_affected(struct tg_advisory *a,
 						 struct tg_err *err);
-struct tg_osv_range *tg_osv_affected_add_range(struct tg_osv_affected *af,
+struct tg_adv_range *tg_adv_affected_add_range(struct tg_adv_affected *af,
 					       enum tg_osv_range_type type,
 					       struct tg_err *err);
-int tg_osv_range_add_event(struct tg_osv_range *r, enum tg_osv_event_kind kind,
+int tg_adv_range_add_event(struct tg_adv_range *r, enum tg_osv_event_kind kind,
 			   const char *version, struct tg_err *err);
-int tg_osv_affected_add_version(struct tg_osv_affected *af,
+int tg_adv_affected_add_version(struct tg_adv_affected *af,
 				const char *version, struct tg_err *err);
 /* The same with the strings copied into l's pool; they set af->pooled.
  * An affected entry is built either entirely pooled or not at all. */
-int tg_osv_range_add_event_pooled(struct tg_advisory_list *l,
-				  struct tg_osv_affected *af,
-				  struct tg_osv_range *r,
+int tg_adv_range_add_event_pooled(struct tg_advisory_list *l,
+				  struct tg_adv_affected *af,
+				  struct tg_adv_range *r,
 				  enum tg_osv_event_kind kind,
 				  const char *version, struct tg_err *err);
-int tg_osv_affected_add_version_pooled(struct tg_advisory_list *l,
-				       struct tg_osv_affected *af,
+int tg_adv_affected_add_version_pooled(struct tg_advisory_list *l,
+				       struct tg_adv_affected *af,
 				       const char *version, struct tg_err *err);
 
 /* Fill *out from one OSV JSON record (a jansson json_t *, passed as void

@@ -64,7 +64,7 @@ void tg_advisory_list_init(struct tg_advisory_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static void affected_release(struct tg_osv_affected *af)
+static void affected_release(struct tg_adv_affected *af)
 {
 	size_t i, j;
 
@@ -183,18 +183,18 @@ int tg_advisory_add_alias(struct tg_advisory *a, const char *alias,
 	return push_str(&a->aliases, &a->n_aliases, alias, "aliases", err);
 }
 
-struct tg_osv_affected *tg_advisory_add_affected(struct tg_advisory *a,
+struct tg_adv_affected *tg_advisory_add_affected(struct tg_advisory *a,
 						 struct tg_err *err)
 {
 	return push((void **)&a->affected, &a->n_affected, sizeof(*a->affected),
 		    TG_ADVISORY_MAX_ITEMS, "affected entries", err);
 }
 
-struct tg_osv_range *tg_osv_affected_add_range(struct tg_osv_affected *af,
+struct tg_adv_range *tg_adv_affected_add_range(struct tg_adv_affected *af,
 					       enum tg_osv_range_type type,
 					       struct tg_err *err)
 {
-	struct tg_osv_range *r = push((void **)&af->ranges, &af->n_ranges,
+	struct tg_adv_range *r = push((void **)&af->ranges, &af->n_ranges,
 				      sizeof(*af->ranges), TG_ADVISORY_MAX_ITEMS,
 				      "ranges", err);
 	if (r)
@@ -202,10 +202,10 @@ struct tg_osv_range *tg_osv_affected_add_range(struct tg_osv_affected *af,
 	return r;
 }
 
-int tg_osv_range_add_event(struct tg_osv_range *r, enum tg_osv_event_kind kind,
+int tg_adv_range_add_event(struct tg_adv_range *r, enum tg_osv_event_kind kind,
 			   const char *version, struct tg_err *err)
 {
-	struct tg_osv_event *e;
+	struct tg_adv_event *e;
 	char *d = tg_strdup(version ? version : "");
 
 	if (!d)
@@ -221,14 +221,14 @@ int tg_osv_range_add_event(struct tg_osv_range *r, enum tg_osv_event_kind kind,
 	return 0;
 }
 
-int tg_osv_affected_add_version(struct tg_osv_affected *af,
+int tg_adv_affected_add_version(struct tg_adv_affected *af,
 				const char *version, struct tg_err *err)
 {
 	return push_str(&af->versions, &af->n_versions, version, "versions", err);
 }
 
-int tg_osv_affected_add_version_pooled(struct tg_advisory_list *l,
-				       struct tg_osv_affected *af,
+int tg_adv_affected_add_version_pooled(struct tg_advisory_list *l,
+				       struct tg_adv_affected *af,
 				       const char *version, struct tg_err *err)
 {
 	char *d = pool_strdup(l, version ? version : "", err);
@@ -245,14 +245,14 @@ int tg_osv_affected_add_version_pooled(struct tg_advisory_list *l,
 	return 0;
 }
 
-int tg_osv_range_add_event_pooled(struct tg_advisory_list *l,
-				  struct tg_osv_affected *af,
-				  struct tg_osv_range *r,
+int tg_adv_range_add_event_pooled(struct tg_advisory_list *l,
+				  struct tg_adv_affected *af,
+				  struct tg_adv_range *r,
 				  enum tg_osv_event_kind kind,
 				  const char *version, struct tg_err *err)
 {
 	char *d = pool_strdup(l, version ? version : "", err);
-	struct tg_osv_event *e;
+	struct tg_adv_event *e;
 
 	if (!d)
 		return err ? err->code : TG_ENOMEM;
@@ -333,7 +333,7 @@ static bool same_package(enum tg_ecosystem eco, const char *a, const char *b)
 static int take_affected(const json_t *aj, struct tg_advisory *out,
 			 const char *origin, struct tg_err *err)
 {
-	struct tg_osv_affected *af = tg_advisory_add_affected(out, err);
+	struct tg_adv_affected *af = tg_advisory_add_affected(out, err);
 	json_t *ranges = tg_json_arr(aj, "ranges");
 	json_t *versions = tg_json_arr(aj, "versions");
 	json_t *r, *v;
@@ -348,7 +348,7 @@ static int take_affected(const json_t *aj, struct tg_advisory *out,
 	json_array_foreach(ranges, i, r) {
 		const char *type = tg_json_str(r, "type");
 		enum tg_osv_range_type t = TG_OSV_RANGE_OTHER;
-		struct tg_osv_range *range;
+		struct tg_adv_range *range;
 		json_t *events = tg_json_arr(r, "events"), *e;
 
 		if (type && strcmp(type, "ECOSYSTEM") == 0)
@@ -357,7 +357,7 @@ static int take_affected(const json_t *aj, struct tg_advisory *out,
 			t = TG_OSV_RANGE_SEMVER;
 		else if (type && strcmp(type, "GIT") == 0)
 			t = TG_OSV_RANGE_GIT;
-		range = tg_osv_affected_add_range(af, t, err);
+		range = tg_adv_affected_add_range(af, t, err);
 		if (!range)
 			return err ? err->code : TG_ENOMEM;
 		json_array_foreach(events, j, e) {
@@ -378,7 +378,7 @@ static int take_affected(const json_t *aj, struct tg_advisory *out,
 				if (!ver)
 					continue;
 				found++;
-				if ((rc = tg_osv_range_add_event(range, kinds[k].kind,
+				if ((rc = tg_adv_range_add_event(range, kinds[k].kind,
 								 ver, err)))
 					return rc;
 			}
@@ -391,7 +391,7 @@ static int take_affected(const json_t *aj, struct tg_advisory *out,
 	json_array_foreach(versions, i, v) {
 		if (!json_is_string(v))
 			continue;
-		if ((rc = tg_osv_affected_add_version(af, json_string_value(v), err)))
+		if ((rc = tg_adv_affected_add_version(af, json_string_value(v), err)))
 			return rc;
 	}
 	return 0;

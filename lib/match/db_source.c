@@ -43,7 +43,7 @@ static enum tg_osv_event_kind event_kind(enum tg_db_event_kind k)
 static int on_affected(const struct tg_db_affected *a, void *ctx)
 {
 	struct collect *c = ctx;
-	struct tg_osv_affected *af;
+	struct tg_adv_affected *af;
 	size_t i, j;
 
 	/* Entries come grouped by advisory (id order). */
@@ -65,18 +65,18 @@ static int on_affected(const struct tg_db_affected *a, void *ctx)
 		goto fail;
 	for (i = 0; i < a->n_ranges; i++) {
 		const struct tg_db_range *r = &a->ranges[i];
-		struct tg_osv_range *or = tg_osv_affected_add_range(af, range_type(r->type),
+		struct tg_adv_range *or = tg_adv_affected_add_range(af, range_type(r->type),
 								    c->err);
 		if (!or)
 			goto fail;
 		for (j = 0; j < r->n_events; j++)
-			if (tg_osv_range_add_event_pooled(c->out, af, or,
+			if (tg_adv_range_add_event_pooled(c->out, af, or,
 							  event_kind(r->events[j].kind),
 							  r->events[j].version, c->err))
 				goto fail;
 	}
 	for (i = 0; i < a->n_versions; i++)
-		if (tg_osv_affected_add_version_pooled(c->out, af, a->versions[i], c->err))
+		if (tg_adv_affected_add_version_pooled(c->out, af, a->versions[i], c->err))
 			goto fail;
 	return 0;
 fail:

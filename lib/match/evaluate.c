@@ -144,7 +144,7 @@ static void sort_events(const struct tg_vscheme *s, struct tg_cevent *ev,
 	memcpy(ev, tmp, n * sizeof(*ev));
 }
 
-static int compile_range(const struct tg_osv_range *r,
+static int compile_range(const struct tg_adv_range *r,
 			 const struct tg_vscheme *s, struct tg_vintern *intern,
 			 struct tg_crange *out, struct tg_err *err)
 {
@@ -159,7 +159,7 @@ static int compile_range(const struct tg_osv_range *r,
 	if (!out->ev)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	for (i = 0; i < r->n_events; i++) {
-		const struct tg_osv_event *e = &r->events[i];
+		const struct tg_adv_event *e = &r->events[i];
 		struct tg_cevent ce = { .kind = e->kind, .text = e->version, .pos = i };
 		bool oom = false;
 
@@ -233,7 +233,7 @@ int tg_cadv_compile(const struct tg_advisory *adv, enum tg_ecosystem eco,
 		}
 	}
 	for (i = 0; i < adv->n_affected; i++) {
-		const struct tg_osv_affected *af = &adv->affected[i];
+		const struct tg_adv_affected *af = &adv->affected[i];
 
 		for (j = 0; j < af->n_ranges; j++) {
 			const struct tg_vscheme *s =

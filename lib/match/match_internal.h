@@ -74,7 +74,7 @@ struct tg_cevent {
 
 struct tg_crange {
 	const struct tg_vscheme *scheme;
-	const struct tg_osv_range *src;
+	const struct tg_adv_range *src;
 	struct tg_cevent *ev; /* sorted; "*" limits left out */
 	size_t n_ev;
 	bool has_limit;

@@ -373,6 +373,8 @@ int tg_report_write_cyclonedx(const struct tg_report *r,
 		}
 		snprintf(num, sizeof(num), "%zu", tg_report_packages_scanned(r));
 		tg_jpush(props, prop("tollgate:packages-scanned", num, &ok), &ok);
+		for (i = 0; i < r->n_warnings; i++)
+			tg_jpush(props, prop("tollgate:warning", r->warnings[i], &ok), &ok);
 		if (r->fail_on) {
 			tg_jpush(props, prop("tollgate:fail-on", r->fail_on, &ok), &ok);
 			tg_jpush(props, prop("tollgate:policy", r->policy_failed

@@ -277,6 +277,23 @@ int tg_report_write_sarif(const struct tg_report *r, const struct tg_report_opts
 	tg_jset(run, "tool", tool, &ok);
 	tg_jset(run, "results", results, &ok);
 	tg_jset(run, "columnKind", json_string("unicodeCodePoints"), &ok);
+	{
+		/* Policy warnings (an expired ignore) are configuration
+		 * notifications of the run. */
+		json_t *invs = json_array(), *inv = json_object(), *notes = json_array();
+
+		for (i = 0; i < r->n_warnings; i++) {
+			json_t *n = json_object();
+
+			tg_jset(n, "level", json_string("warning"), &ok);
+			tg_jset(n, "message", text(r->warnings[i]), &ok);
+			tg_jpush(notes, n, &ok);
+		}
+		tg_jset(inv, "executionSuccessful", json_true(), &ok);
+		tg_jset(inv, "toolConfigurationNotifications", notes, &ok);
+		tg_jpush(invs, inv, &ok);
+		tg_jset(run, "invocations", invs, &ok);
+	}
 	props = json_object();
 	tg_jset(props, "packagesScanned",
 		json_integer((json_int_t)tg_report_packages_scanned(r)), &ok);

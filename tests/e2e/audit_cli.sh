@@ -42,6 +42,22 @@ expect_out_contains '"id": "PYSEC-' a "$R" --prefer-id pysec --format json
 first=$(a "$R" | sed -n 2p)
 case $first in *KEV*) pass ;; *) fail "first row is not a KEV finding: $first" ;; esac
 
+# EPSS: a probability ranks a finding above higher CVSS scores without one.
+M=$TG_TMP/mirror
+mkdir -p "$M/epss"
+ln -s "$TG_SOURCE_DIR/data/feeds/osv" "$M/osv"
+ln -s "$TG_SOURCE_DIR/data/feeds/kev" "$M/kev"
+printf '#model_version:v2025.03.14,score_date:2025-03-14T00:00:00+0000\ncve,epss,percentile\nCVE-2018-18074,0.91234,0.99100\nCVE-2023-32681,0.00012,0.01000\n' |
+	gzip > "$M/epss/epss_scores-current.csv.gz"
+DB2=$TG_TMP/epss.db
+"$TG" --db "$DB2" db update --source "$M" --only osv,kev,epss >/dev/null 2>&1 || fail "db update with EPSS"
+printf 'requests==2.19.1\nurllib3==1.24.1\n' > "$TG_TMP/requirements-epss.txt"
+rows=$("$TG" --db "$DB2" audit --python-version 3.11 "$TG_TMP/requirements-epss.txt" --no-config)
+first=$(printf '%s\n' "$rows" | sed -n 2p)
+case $first in *CVE-2018-18074*91.2%*) pass ;; *) fail "EPSS 91% not first: $first" ;; esac
+expect_out_contains '"probability": 0.91234' "$TG" --db "$DB2" audit --python-version 3.11 \
+	"$TG_TMP/requirements-epss.txt" --no-config --format json
+
 # tollgate.toml two directories up applies; an expired ignore warns.
 cat > "$P/tollgate.toml" <<'TOML'
 [audit]

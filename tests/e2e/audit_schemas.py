@@ -121,7 +121,7 @@ def main():
                     "jinja2==2.10\n"
                     "requests>=2.0\n"
                     "pyyaml==5.3\n"
-                    "legacy-thing==1.0-final\n"
+                    "legacy-thing===1.0-final\n"
                     "salt==3000\n")
         with open(os.path.join(proj, "package-lock.json"), "w") as f:
             json.dump({"name": "web", "version": "1.0.0", "lockfileVersion": 3, "requires": True,

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Write a deterministic synthetic lockfile (NAME==VERSION lines) whose
+"""Write a deterministic synthetic lockfile (NAME==VERSION lines, or
+NAME===VERSION for versions that are not PEP 440) whose
 versions sit around the affected ranges of real advisories: every event
 version itself, just below and just above it (pre-, dev-, post-releases,
 padded and shortened release numbers, local labels, epochs), entries of
@@ -95,7 +96,14 @@ def main():
         ok = re.compile(r"^[A-Za-z0-9._+!-]+$")
         if not ok.match(choice):
             choice = v if ok.match(v) else "1.0"
-        out.append("%s==%s" % (spell(name, rng), choice))
+        # PEP 508 takes a version that is not PEP 440 only as arbitrary
+        # equality ("==="); it is still an exact pin.
+        try:
+            Version(choice)
+            op = "=="
+        except InvalidVersion:
+            op = "==="
+        out.append("%s%s%s" % (spell(name, rng), op, choice))
     sys.stdout.write("# synthetic lockfile: %d packages, seed %d\n" % (len(out), seed))
     sys.stdout.write("\n".join(out) + "\n")
 

@@ -19,7 +19,8 @@ with these decisions, shared with tollgate and documented in docs/audit.md:
     versions list already matched;
   * GIT ranges are not evaluated; withdrawn advisories never match.
 
-Input: a requirements-style file of NAME==VERSION lines (what the
+Input: a requirements-style file of NAME==VERSION (or NAME===VERSION)
+lines (what the
 synthetic lockfile generator writes), or --pairs-json with [[name,
 version], ...]. Output (JSON on stdout): matches and unknowns as sorted
 [normalised-name, version, advisory-id] triples, plus alias groups so the
@@ -149,7 +150,8 @@ def read_pairs(args):
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue
-            name, _, version = line.partition("==")
+            sep = "===" if "===" in line else "=="
+            name, _, version = line.partition(sep)
             pairs.append((name.strip(), version.strip()))
     return pairs
 

@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* db_feeds.h first: the matcher's names must not clash with the OSV
+ * importer's, since callers (the proxy) use both. */
+#include "tollgate/db_feeds.h"
 #include "tollgate/finding.h"
 #include "tollgate/json.h"
 #include "tollgate/match.h"
@@ -143,7 +146,7 @@ static struct tg_advisory *adv(struct tg_advisory_list *l, const char *id,
 {
 	struct tg_err err;
 	struct tg_advisory *a = tg_advisory_list_push(l, &err);
-	struct tg_osv_affected *af;
+	struct tg_adv_affected *af;
 	char buf[512], *w[32];
 	size_t n, i;
 
@@ -158,7 +161,7 @@ static struct tg_advisory *adv(struct tg_advisory_list *l, const char *id,
 	af = tg_advisory_add_affected(a, &err);
 	assert_non_null(af);
 	if (events) {
-		struct tg_osv_range *r = tg_osv_affected_add_range(af, TG_OSV_RANGE_ECOSYSTEM, &err);
+		struct tg_adv_range *r = tg_adv_affected_add_range(af, TG_OSV_RANGE_ECOSYSTEM, &err);
 
 		assert_non_null(r);
 		tg_strlcpy(buf, events, sizeof(buf));
@@ -168,14 +171,14 @@ static struct tg_advisory *adv(struct tg_advisory_list *l, const char *id,
 						   : w[i][0] == 'f' ? TG_OSV_FIXED
 						   : w[i][0] == 'l' ? TG_OSV_LAST_AFFECTED
 						   : TG_OSV_LIMIT;
-			assert_int_equal(tg_osv_range_add_event(r, k, w[i] + 2, &err), 0);
+			assert_int_equal(tg_adv_range_add_event(r, k, w[i] + 2, &err), 0);
 		}
 	}
 	if (versions) {
 		tg_strlcpy(buf, versions, sizeof(buf));
 		n = words(buf, w, 32);
 		for (i = 0; i < n; i++)
-			assert_int_equal(tg_osv_affected_add_version(af, w[i], &err), 0);
+			assert_int_equal(tg_adv_affected_add_version(af, w[i], &err), 0);
 	}
 	return a;
 }
@@ -314,7 +317,7 @@ static void withdrawn_and_git_ranges_never_match(void **state)
 {
 	struct tg_advisory_list l;
 	struct tg_advisory *a, *b;
-	struct tg_osv_range *r;
+	struct tg_adv_range *r;
 	struct tg_err err;
 
 	(void)state;
@@ -322,8 +325,8 @@ static void withdrawn_and_git_ranges_never_match(void **state)
 	a = adv(&l, "T-1", NULL, "i:0", NULL);
 	a->withdrawn = true;
 	b = adv(&l, "T-2", NULL, NULL, NULL);
-	r = tg_osv_affected_add_range(&b->affected[0], TG_OSV_RANGE_GIT, &err);
-	assert_int_equal(tg_osv_range_add_event(r, TG_OSV_INTRODUCED, "0", &err), 0);
+	r = tg_adv_affected_add_range(&b->affected[0], TG_OSV_RANGE_GIT, &err);
+	assert_int_equal(tg_adv_range_add_event(r, TG_OSV_INTRODUCED, "0", &err), 0);
 	assert_int_equal(affects(a, "1.0"), NO);
 	assert_int_equal(affects(b, "1.0"), NO);
 	tg_advisory_list_release(&l);
@@ -378,16 +381,16 @@ static int fx_advisories(void *ctx, enum tg_ecosystem eco, const char *name,
 		for (j = 0; j < s->n_aliases; j++)
 			tg_advisory_add_alias(d, s->aliases[j], err);
 		for (j = 0; j < s->n_affected; j++) {
-			struct tg_osv_affected *af = tg_advisory_add_affected(d, err);
+			struct tg_adv_affected *af = tg_advisory_add_affected(d, err);
 			for (k = 0; k < s->affected[j].n_ranges; k++) {
-				const struct tg_osv_range *sr = &s->affected[j].ranges[k];
-				struct tg_osv_range *r = tg_osv_affected_add_range(af, sr->type, err);
+				const struct tg_adv_range *sr = &s->affected[j].ranges[k];
+				struct tg_adv_range *r = tg_adv_affected_add_range(af, sr->type, err);
 				for (m = 0; m < sr->n_events; m++)
-					tg_osv_range_add_event(r, sr->events[m].kind,
+					tg_adv_range_add_event(r, sr->events[m].kind,
 							       sr->events[m].version, err);
 			}
 			for (k = 0; k < s->affected[j].n_versions; k++)
-				tg_osv_affected_add_version(af, s->affected[j].versions[k], err);
+				tg_adv_affected_add_version(af, s->affected[j].versions[k], err);
 		}
 	}
 	return 0;

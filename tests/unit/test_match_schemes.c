@@ -17,7 +17,7 @@ static struct tg_advisory one(enum tg_osv_range_type type,
 			      const char *const *events, const char *const *versions)
 {
 	struct tg_advisory a;
-	struct tg_osv_affected *af;
+	struct tg_adv_affected *af;
 	struct tg_err err;
 	size_t i;
 
@@ -26,18 +26,18 @@ static struct tg_advisory one(enum tg_osv_range_type type,
 	af = tg_advisory_add_affected(&a, &err);
 	assert_non_null(af);
 	if (events) {
-		struct tg_osv_range *r = tg_osv_affected_add_range(af, type, &err);
+		struct tg_adv_range *r = tg_adv_affected_add_range(af, type, &err);
 		for (i = 0; events[i]; i++) {
 			const char *e = events[i];
 			enum tg_osv_event_kind k = e[0] == 'i' ? TG_OSV_INTRODUCED
 						   : e[0] == 'f' ? TG_OSV_FIXED
 						   : e[0] == 'l' ? TG_OSV_LAST_AFFECTED
 						   : TG_OSV_LIMIT;
-			assert_int_equal(tg_osv_range_add_event(r, k, e + 2, &err), 0);
+			assert_int_equal(tg_adv_range_add_event(r, k, e + 2, &err), 0);
 		}
 	}
 	for (i = 0; versions && versions[i]; i++)
-		assert_int_equal(tg_osv_affected_add_version(af, versions[i], &err), 0);
+		assert_int_equal(tg_adv_affected_add_version(af, versions[i], &err), 0);
 	return a;
 }
 

@@ -307,6 +307,7 @@ static void sarif_locations_and_suppressions(void **state)
 			suppressed++;
 	}
 	assert_int_equal(suppressed, 1);
+	assert_non_null(strstr(s, "the ignore of CVE-1 expired"));
 	json_decref(j);
 	free(s);
 	tg_report_release(&r);
@@ -348,6 +349,7 @@ static void cyclonedx_affects_point_at_components(void **state)
 		if (strcmp(json_string_value(json_object_get(v, "id")), "CVE-2021-31542") == 0)
 			assert_non_null(json_object_get(v, "analysis"));
 	}
+	assert_non_null(strstr(s, "the ignore of CVE-1 expired"));
 	json_decref(j);
 	free(s);
 	tg_report_release(&r);
