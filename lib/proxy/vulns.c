@@ -91,7 +91,7 @@ static int on_affected(const struct tg_db_affected *a, void *vctx)
 	struct load_ctx *ctx = vctx;
 	struct proxy_vulns *v = ctx->v;
 	struct tg_advisory *adv;
-	struct tg_osv_affected *af;
+	struct tg_adv_affected *af;
 	size_t i, j;
 
 	if (a->withdrawn)
@@ -120,18 +120,18 @@ static int on_affected(const struct tg_db_affected *a, void *vctx)
 	}
 	for (i = 0; i < a->n_ranges; i++) {
 		const struct tg_db_range *r = &a->ranges[i];
-		struct tg_osv_range *or = tg_osv_affected_add_range(af, range_type(r->type), ctx->err);
+		struct tg_adv_range *or = tg_adv_affected_add_range(af, range_type(r->type), ctx->err);
 		if (!or) {
 			ctx->rc = ctx->err ? (int)ctx->err->code : TG_ENOMEM;
 			return 1;
 		}
 		for (j = 0; j < r->n_events; j++)
-			if ((ctx->rc = tg_osv_range_add_event(or, event_kind(r->events[j].kind),
+			if ((ctx->rc = tg_adv_range_add_event(or, event_kind(r->events[j].kind),
 							      r->events[j].version, ctx->err)))
 				return 1;
 	}
 	for (i = 0; i < a->n_versions; i++)
-		if ((ctx->rc = tg_osv_affected_add_version(af, a->versions[i], ctx->err)))
+		if ((ctx->rc = tg_adv_affected_add_version(af, a->versions[i], ctx->err)))
 			return 1;
 	return 0;
 oom:
