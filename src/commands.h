@@ -15,5 +15,6 @@ extern const struct tg_command tg_cmd_semver;
 extern const struct tg_command tg_cmd_pep508;
 extern const struct tg_command tg_cmd_pep440;
 extern const struct tg_command tg_cmd_proxy;
+extern const struct tg_command tg_cmd_sbom;
 
 #endif

@@ -55,12 +55,17 @@ struct cli_inputs {
 	"Inputs (any number, each gives one inventory):\n" \
 	"  FILE               requirements*.txt, pylock.toml, uv.lock, poetry.lock,\n" \
 	"                     Pipfile.lock, pdm.lock, package-lock.json,\n" \
-	"                     npm-shrinkwrap.json, CycloneDX / SPDX JSON, METADATA;\n" \
-	"                     a directory (site-packages or a root file system) or an\n" \
+	"                     npm-shrinkwrap.json, CycloneDX / SPDX JSON, METADATA,\n" \
+	"                     winget export JSON and manifests, Chocolatey\n" \
+	"                     packages.config, .nuspec, .nupkg, `choco list` output;\n" \
+	"                     a directory (site-packages, a root file system, a\n" \
+	"                     Chocolatey package or winget manifest folder) or an\n" \
 	"                     image tarball; '-' reads standard input\n" \
 	"  --input-format F   parse FILEs as F instead of detecting the format\n" \
 	"                     (requirements, pylock, uv.lock, poetry.lock, pipfile.lock,\n" \
-	"                     pdm.lock, package-lock, cyclonedx, spdx, metadata)\n" \
+	"                     pdm.lock, package-lock, cyclonedx, spdx, metadata,\n" \
+	"                     winget-export, winget-manifest, packages.config, nuspec,\n" \
+	"                     nupkg, choco-list)\n" \
 	"  --path DIR         an installed environment's site-packages directory\n" \
 	"  --env PYTHON       the environment of interpreter PYTHON (its sys.path)\n" \
 	"  --rootfs DIR       every Python environment under a root file system\n" \

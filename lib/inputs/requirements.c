@@ -286,6 +286,147 @@ static int split_url_marker(const char *s, size_t n, struct req_parts *r,
 	return 0;
 }
 
+/* The same requirement read leniently, as older pip did: any version text
+ * after an operator ("==1.0-final", "==5.11.2.x"). Used only when the
+ * strict PEP 508 reading fails, so that an inventory still lists such
+ * pins instead of rejecting the whole file. */
+static int parse_requirement_lenient(const char *s, size_t n, struct req_parts *r,
+				     size_t *bad_off, const char **why,
+				     struct tg_err *err)
+{
+	size_t i = 0, k;
+	struct tg_buf spec;
+	int rc = 0;
+
+	/* name */
+	if (!(i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+			(s[i] >= '0' && s[i] <= '9')))) {
+		*bad_off = i;
+		*why = "expected a project name";
+		return 0;
+	}
+	k = 0;
+	while (i < n && is_name_char(s[i]) && k < IN_MAX_NAME)
+		r->name[k++] = s[i++];
+	r->name[k] = '\0';
+	if (!tg_pep508_name_valid(r->name, k)) {
+		*bad_off = i - 1;
+		*why = "project name must end with a letter or digit";
+		return 0;
+	}
+	while (i < n && is_space(s[i]))
+		i++;
+	/* extras */
+	if (i < n && s[i] == '[') {
+		size_t close = i + 1;
+		while (close < n && s[close] != ']') {
+			if (!is_name_char(s[close]) && s[close] != ',' && !is_space(s[close])) {
+				*bad_off = close;
+				*why = "bad character in extras";
+				return 0;
+			}
+			close++;
+		}
+		if (close >= n) {
+			*bad_off = i;
+			*why = "'[' of the extras is not closed";
+			return 0;
+		}
+		i = close + 1;
+		while (i < n && is_space(s[i]))
+			i++;
+	}
+	/* direct reference */
+	if (i < n && s[i] == '@') {
+		i++;
+		while (i < n && is_space(s[i]))
+			i++;
+		if (i >= n) {
+			*bad_off = i;
+			*why = "expected a URL after '@'";
+			return 0;
+		}
+		rc = split_url_marker(s + i, n - i, r, err);
+		if (rc)
+			return rc;
+		r->is_url = true;
+		r->vcs = is_vcs_url(r->url);
+		return 0;
+	}
+	/* version specifiers, optionally in parentheses */
+	tg_buf_init(&spec, IN_MAX_VERSION * 4);
+	{
+		size_t spec_start = i;
+		bool paren = i < n && s[i] == '(';
+		if (paren)
+			i++;
+		while (i < n && s[i] != ';' && s[i] != ')') {
+			char c = s[i];
+			if (is_space(c)) {
+				i++;
+				continue;
+			}
+			if (!(strchr("<>=!~,*+.-_", c) || (c >= '0' && c <= '9') ||
+			      (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+				*bad_off = i;
+				*why = "unexpected character in the version specifier";
+				goto spec_done;
+			}
+			if ((rc = tg_buf_addc(&spec, c, err))) {
+				rc = 0;
+				*bad_off = i;
+				*why = "version specifier too long";
+				goto spec_done;
+			}
+			i++;
+		}
+		if (paren) {
+			if (i >= n || s[i] != ')') {
+				*bad_off = i;
+				*why = "expected ')' after the version specifier";
+				goto spec_done;
+			}
+			i++;
+			while (i < n && is_space(s[i]))
+				i++;
+		} else if (i < n && s[i] == ')') {
+			*bad_off = i;
+			*why = "unexpected ')'";
+			goto spec_done;
+		}
+		if (spec.len) {
+			/* Each clause starts with an operator. */
+			const char *p = spec.data;
+			while (*p) {
+				if (!strchr("<>=!~", *p)) {
+					*bad_off = spec_start;
+					*why = "version specifier clause without an operator "
+					       "(write name==1.0, not name 1.0)";
+					goto spec_done;
+				}
+				p = strchr(p, ',');
+				if (!p)
+					break;
+				p++;
+			}
+			r->spec = tg_buf_detach(&spec, NULL);
+		}
+	}
+	if (i < n && s[i] == ';') {
+		const char *m = s + i + 1;
+		while (is_space(*m) && m < s + n)
+			m++;
+		if (m < s + n && !(r->marker = tg_strndup(m, (size_t)(s + n - m))))
+			rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+	} else if (i < n) {
+		*bad_off = i;
+		*why = "unexpected text after the requirement";
+	}
+spec_done:
+	tg_buf_release(&spec);
+	return rc;
+}
+
 /* Parse a requirement string s[0..n). *bad_off gets the offset of a
  * syntax error and *why its reason. */
 static int parse_requirement(const char *s, size_t n, struct req_parts *r,
@@ -315,8 +456,16 @@ static int parse_requirement(const char *s, size_t n, struct req_parts *r,
 
 		tg_err_clear(&perr);
 		if (tg_pep508_parse(s, n, &req, &perr) != 0) {
+			const char *lwhy = NULL;
+			size_t loff = 0;
+
 			if (perr.code == TG_ENOMEM)
 				return tg_err_set(err, TG_ENOMEM, "out of memory");
+			rc = parse_requirement_lenient(s, n, r, &loff, &lwhy, err);
+			if (rc || !lwhy)
+				return rc;
+			/* Both readings fail: the strict one explains better. */
+			req_parts_release(r);
 			*bad_off = perr.col ? perr.col - 1 : 0;
 			tg_strlcpy(r->why_buf, perr.msg, sizeof(r->why_buf));
 			*why = r->why_buf;
