@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "tollgate/buf.h"
+#include "tollgate/config.h"
 #include "tollgate/fs.h"
 #include "tollgate/str.h"
 #include "tollgate/version.h"
@@ -47,6 +48,9 @@ struct vet_args {
 	enum tg_vet_level fail_on;
 	long cooldown_days;
 	bool online;
+	bool set_fail_on, set_cooldown; /* given on the command line */
+	const char *config;             /* --config PATH */
+	bool no_config;
 	struct tg_buf names_buf; /* --names contents; subjects point into it */
 };
 
@@ -213,6 +217,7 @@ static int parse_args(struct tg_cli *cli, int argc, char **argv,
 						       "--format takes table, json or jsonl, not '%s'", v);
 		} else if (is_opt(arg, "--fail-on")) {
 			NEED("--fail-on");
+			a->set_fail_on = true;
 			if (!tg_vet_level_parse(v, &a->fail_on) || a->fail_on < TG_VET_WARN) {
 				if (strcmp(v, "never") == 0)
 					a->fail_on = TG_VET_BLOCK + 1;
@@ -227,10 +232,16 @@ static int parse_args(struct tg_cli *cli, int argc, char **argv,
 				return cli_usage_error(cli, &tg_cmd_vet,
 						       "--cooldown-days takes 0..3650, not '%s'", v);
 			a->cooldown_days = (long)d;
+			a->set_cooldown = true;
 		} else if (is_opt(arg, "--input")) {
 			NEED("--input");
 			if (add_subject(a, v, SUBJ_INVENTORY))
 				return cli_usage_error(cli, &tg_cmd_vet, "too many subjects");
+		} else if (is_opt(arg, "--config")) {
+			NEED("--config");
+			a->config = v;
+		} else if (strcmp(arg, "--no-config") == 0) {
+			a->no_config = true;
 		} else if (strcmp(arg, "--online") == 0) {
 			a->online = true;
 		} else if (strcmp(arg, "--offline") == 0) {
@@ -243,6 +254,9 @@ static int parse_args(struct tg_cli *cli, int argc, char **argv,
 	if (a->n_subj == 0)
 		return cli_usage_error(cli, &tg_cmd_vet,
 				       "nothing to vet: give names, --names FILE, or artifacts");
+	if (a->config && a->no_config)
+		return cli_usage_error(cli, &tg_cmd_vet,
+				       "--config and --no-config exclude each other");
 	return 0;
 }
 
@@ -787,6 +801,79 @@ static void vet_inventory(struct vet_run *run, const char *path)
 	tg_inventory_release(&inv);
 }
 
+/* ---- tollgate.toml [vet] ------------------------------------------------- */
+
+/*   [vet]
+ *   cooldown-days = 14      # new-project window
+ *   fail-on = "block"       # warn|block|never
+ * Command-line options win over the file. */
+static int apply_config(struct tg_cli *cli, struct vet_args *a, struct tg_err *err)
+{
+	struct tg_config cfg;
+	const struct tg_toml_value *t;
+	char *path = NULL;
+	const char *start = ".";
+	size_t i;
+	int rc = 0;
+
+	if (a->no_config)
+		return 0;
+	tg_config_init(&cfg);
+	for (i = 0; i < a->n_subj; i++) {
+		if (a->subj[i].kind != SUBJ_NAME) {
+			start = a->subj[i].arg;
+			break;
+		}
+	}
+	if (a->config) {
+		rc = tg_config_load(a->config, &cfg, err);
+	} else if ((rc = tg_config_find(start, &path, err)) == 0 && path) {
+		if (cli->verbosity > 0)
+			cli_info(cli, "policy from %s", path);
+		rc = tg_config_load(path, &cfg, err);
+	}
+	if (rc)
+		goto out;
+	t = tg_config_table(&cfg, "vet");
+	for (i = 0; t && i < tg_toml_table_len(t); i++) {
+		struct tg_toml_entry e;
+		int64_t days;
+		const char *s;
+		size_t n;
+
+		tg_toml_table_entry(t, i, &e);
+		if (strcmp(e.key, "cooldown-days") == 0) {
+			if (!tg_toml_int(e.value, &days) || days < 0 || days > 3650) {
+				rc = tg_toml_err_at(err, TG_EINVAL, tg_config_doc(&cfg), e.value,
+						    "[vet] cooldown-days must be an integer 0..3650");
+				goto out;
+			}
+			if (!a->set_cooldown)
+				a->cooldown_days = (long)days;
+		} else if (strcmp(e.key, "fail-on") == 0) {
+			enum tg_vet_level l;
+			if (!tg_toml_string(e.value, &s, &n) ||
+			    (!(tg_vet_level_parse(s, &l) && l >= TG_VET_WARN) &&
+			     strcmp(s, "never") != 0)) {
+				rc = tg_toml_err_at(err, TG_EINVAL, tg_config_doc(&cfg), e.value,
+						    "[vet] fail-on must be \"warn\", \"block\" or \"never\"");
+				goto out;
+			}
+			if (!a->set_fail_on)
+				a->fail_on = strcmp(s, "never") == 0 ? TG_VET_BLOCK + 1 : l;
+		} else {
+			rc = tg_toml_err_at(err, TG_EINVAL, tg_config_doc(&cfg), e.value,
+					    "unknown key '%s' in [vet] (known: cooldown-days, fail-on)",
+					    e.key);
+			goto out;
+		}
+	}
+out:
+	free(path);
+	tg_config_release(&cfg);
+	return rc;
+}
+
 /* ---- the command ------------------------------------------------------ */
 
 static int run_vet(struct tg_cli *cli, int argc, char **argv)
@@ -803,6 +890,14 @@ static int run_vet(struct tg_cli *cli, int argc, char **argv)
 	rc = parse_args(cli, argc, argv, &a);
 	if (rc)
 		goto out;
+	{
+		struct tg_err err;
+		tg_err_clear(&err);
+		if (apply_config(cli, &a, &err)) {
+			rc = cli_fail(cli, &err);
+			goto out;
+		}
+	}
 	run.notes = json_array();
 	if (a.format == FMT_JSON)
 		run.all = json_array();
@@ -921,6 +1016,10 @@ const struct tg_command tg_cmd_vet = {
 		"                       subject, in input order)\n"
 		"  --fail-on LEVEL      exit 1 when a verdict reaches warn or block (default\n"
 		"                       block), or never\n"
+		"  --config PATH        read [vet] settings (cooldown-days, fail-on) from this\n"
+		"                       tollgate.toml; by default the nearest one above the\n"
+		"                       first artifact or the current directory is used\n"
+		"  --no-config          ignore any tollgate.toml\n"
 		"  --online             also ask GitHub whether repositories named in artifact\n"
 		"                       metadata still exist (repojacking); set\n"
 		"                       TOLLGATE_GITHUB_API to use another API base\n",

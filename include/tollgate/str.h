@@ -15,6 +15,13 @@
 size_t tg_strlcpy(char *dst, const char *src, size_t dstsz);
 char *tg_strdup(const char *s);
 char *tg_strndup(const char *s, size_t n);
+/* tg_strdup of an optional string: NULL stays NULL; on ENOMEM returns NULL
+ * and sets *ok to false (so a run of copies can be checked once). */
+char *tg_strdup_opt(const char *s, bool *ok);
+/* Append a heap copy of s to the string array *v of *n entries (at most
+ * max); `what` names the entries in the TG_ELIMIT message. */
+int tg_strv_push(char ***v, size_t *n, const char *s, size_t max,
+		 const char *what, struct tg_err *err);
 /* printf into a new heap string. */
 char *tg_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tollgate/size.h"
+
 size_t tg_strlcpy(char *dst, const char *src, size_t dstsz)
 {
 	size_t n = strlen(src);
@@ -31,6 +33,40 @@ char *tg_strndup(const char *s, size_t n)
 char *tg_strdup(const char *s)
 {
 	return tg_strndup(s, strlen(s));
+}
+
+char *tg_strdup_opt(const char *s, bool *ok)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = tg_strdup(s);
+	if (!d)
+		*ok = false;
+	return d;
+}
+
+int tg_strv_push(char ***v, size_t *n, const char *s, size_t max,
+		 const char *what, struct tg_err *err)
+{
+	char **nv;
+	char *d;
+	size_t bytes;
+
+	if (*n >= max)
+		return tg_err_set(err, TG_ELIMIT, "more than %zu %s", max, what);
+	if (!tg_size_mul(*n + 1, sizeof(char *), &bytes))
+		return tg_err_set(err, TG_ELIMIT, "size overflow");
+	d = tg_strdup(s);
+	nv = d ? realloc(*v, bytes) : NULL;
+	if (!nv) {
+		free(d);
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	}
+	nv[(*n)++] = d;
+	*v = nv;
+	return 0;
 }
 
 char *tg_asprintf(const char *fmt, ...)

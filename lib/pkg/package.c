@@ -98,41 +98,6 @@ void tg_inventory_release(struct tg_inventory *inv)
 	memset(inv, 0, sizeof(*inv));
 }
 
-/* Duplicate an optional string; *ok goes false on ENOMEM. */
-static char *dup_opt(const char *s, bool *ok)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = tg_strdup(s);
-	if (!d)
-		*ok = false;
-	return d;
-}
-
-static int push_str(char ***v, size_t *n, const char *s, size_t max,
-		    struct tg_err *err)
-{
-	char **nv;
-	char *d;
-	size_t bytes;
-
-	if (*n >= max)
-		return tg_err_set(err, TG_ELIMIT, "more than %zu entries", max);
-	if (!tg_size_mul(*n + 1, sizeof(char *), &bytes))
-		return tg_err_set(err, TG_ELIMIT, "size overflow");
-	d = tg_strdup(s);
-	nv = d ? realloc(*v, bytes) : NULL;
-	if (!nv) {
-		free(d);
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
-	}
-	nv[(*n)++] = d;
-	*v = nv;
-	return 0;
-}
-
 int tg_package_add_hash(struct tg_package *p, const char *alg, const char *hex,
 			struct tg_err *err)
 {
@@ -167,7 +132,7 @@ int tg_package_add_hash(struct tg_package *p, const char *alg, const char *hex,
 int tg_package_add_dep(struct tg_package *p, const char *name,
 		       struct tg_err *err)
 {
-	return push_str(&p->deps, &p->n_deps, name, 100000, err);
+	return tg_strv_push(&p->deps, &p->n_deps, name, 100000, "dependencies", err);
 }
 
 struct tg_package *tg_inventory_add(struct tg_inventory *inv,
@@ -205,15 +170,15 @@ struct tg_package *tg_inventory_add(struct tg_inventory *inv,
 	p->eco = tmpl->eco;
 	p->flags = tmpl->flags;
 	p->origin_line = tmpl->origin_line;
-	p->name = dup_opt(tmpl->name, &ok);
-	p->norm_name = dup_opt(tmpl->norm_name, &ok);
-	p->version = dup_opt(tmpl->version, &ok);
-	p->specifier = dup_opt(tmpl->specifier, &ok);
-	p->url = dup_opt(tmpl->url, &ok);
-	p->source = dup_opt(tmpl->source, &ok);
-	p->origin_path = dup_opt(tmpl->origin_path, &ok);
-	p->location = dup_opt(tmpl->location, &ok);
-	p->license = dup_opt(tmpl->license, &ok);
+	p->name = tg_strdup_opt(tmpl->name, &ok);
+	p->norm_name = tg_strdup_opt(tmpl->norm_name, &ok);
+	p->version = tg_strdup_opt(tmpl->version, &ok);
+	p->specifier = tg_strdup_opt(tmpl->specifier, &ok);
+	p->url = tg_strdup_opt(tmpl->url, &ok);
+	p->source = tg_strdup_opt(tmpl->source, &ok);
+	p->origin_path = tg_strdup_opt(tmpl->origin_path, &ok);
+	p->location = tg_strdup_opt(tmpl->location, &ok);
+	p->license = tg_strdup_opt(tmpl->license, &ok);
 	for (i = 0; ok && i < tmpl->n_hashes; i++)
 		if (tg_package_add_hash(p, tmpl->hashes[i].alg, tmpl->hashes[i].hex, err))
 			ok = false;
@@ -233,11 +198,11 @@ struct tg_package *tg_inventory_add(struct tg_inventory *inv,
 int tg_inventory_add_index_url(struct tg_inventory *inv, const char *url,
 			       struct tg_err *err)
 {
-	return push_str(&inv->index_urls, &inv->n_index_urls, url, 1000, err);
+	return tg_strv_push(&inv->index_urls, &inv->n_index_urls, url, 1000, "index URLs", err);
 }
 
 int tg_inventory_add_trusted_host(struct tg_inventory *inv, const char *host,
 				  struct tg_err *err)
 {
-	return push_str(&inv->trusted_hosts, &inv->n_trusted_hosts, host, 1000, err);
+	return tg_strv_push(&inv->trusted_hosts, &inv->n_trusted_hosts, host, 1000, "trusted hosts", err);
 }

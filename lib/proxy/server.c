@@ -30,6 +30,8 @@
 #include "tollgate/pep503.h"
 #include "tollgate/proxy_request.h"
 #include "tollgate/str.h"
+#include "tollgate/vet.h"
+#include "tollgate/vet_names.h"
 
 #define BUCKETS 4096
 #define MAX_VIEW_BYTES ((size_t)64 << 20)  /* rendered pages kept in memory */
@@ -156,6 +158,12 @@ struct tg_proxy {
 	ino_t db_ino;
 	struct timespec db_mtime;
 	int64_t db_checked;
+
+	/* Name-risk index (vet), built on first need from the database's
+	 * name list and rebuilt when the database changes. */
+	pthread_mutex_t names_mu;
+	struct tg_vet_names *names;
+	uint64_t names_dbgen;
 
 	struct file_cache *files;
 	char *pages_dir;
@@ -1054,6 +1062,53 @@ static struct view *error_view(struct tg_proxy *p, const struct snapshot *s,
 	return v;
 }
 
+/* Name risk (vet's rules) for a project the lists did not settle. Returns
+ * 0 and sets *blocked / fills msg when a block-level reason fires; an
+ * index that cannot be built is an error (fail closed when blocking). */
+static int name_risk(struct worker *w, const struct snapshot *s, struct tg_db *db,
+		     const char *norm, bool *blocked, char *msg, size_t msgsz,
+		     struct tg_err *err)
+{
+	struct tg_proxy *p = w->p;
+	struct tg_vet_result res;
+	const struct tg_proxy_policy_cfg *pol = &s->cfg.policy;
+	size_t i;
+	int rc = 0;
+
+	*blocked = false;
+	msg[0] = 0;
+	for (i = 0; i < pol->n_allow; i++)
+		if (!pol->allow[i].has_spec && tg_proxy_pattern_match(pol->allow[i].pattern, norm))
+			return 0; /* explicitly allowed: the list has the last word */
+	pthread_mutex_lock(&p->names_mu);
+	if (!p->names || p->names_dbgen != atomic_load(&p->dbgen)) {
+		struct tg_vet_name_thresholds t;
+		tg_vet_names_free(p->names);
+		p->names = NULL;
+		tg_vet_name_thresholds_init(&t);
+		rc = tg_vet_names_from_db(db, TG_ECO_PYPI, &t, &p->names, err);
+		p->names_dbgen = atomic_load(&p->dbgen);
+	}
+	if (!rc) {
+		tg_vet_result_init(&res);
+		rc = tg_vet_names_check(p->names, norm, now_epoch(), &res, err);
+		for (i = 0; !rc && i < res.n_reasons; i++) {
+			const struct tg_vet_reason *r = &res.reasons[i];
+			if (r->level < TG_VET_WARN)
+				continue;
+			if (r->level == TG_VET_BLOCK && !*blocked) {
+				*blocked = true;
+				snprintf(msg, msgsz, "name-risk %s: %s", r->rule, r->message);
+			} else if (!*blocked && !msg[0]) {
+				snprintf(msg, msgsz, "name-risk %s: %s", r->rule, r->message);
+			}
+		}
+		tg_vet_result_release(&res);
+	}
+	pthread_mutex_unlock(&p->names_mu);
+	return rc;
+}
+
 static struct view *build_page_view(struct worker *w, struct job *j)
 {
 	struct tg_proxy *p = w->p;
@@ -1178,6 +1233,34 @@ static struct view *build_page_view(struct worker *w, struct job *j)
 		return v;
 	}
 	v->status = v->dec.status;
+	if (v->status == 200 && cfg->policy.name_risk != TG_PNAME_OFF) {
+		char msg[700];
+		bool blocked = false;
+		tg_err_clear(&e);
+		if (name_risk(w, s, db, j->norm, &blocked, msg, sizeof(msg), &e)) {
+			logf_(p, "error", "name risk for %s: %s", j->norm, e.msg);
+			if (cfg->policy.name_risk == TG_PNAME_BLOCK) {
+				v->status = 503;
+				v->rule = tg_strdup("name-risk-unavailable");
+				v->message = tg_strdup("name risk cannot be checked: the database has no "
+						       "PyPI name list (run 'tollgate db update --only names')");
+				v->expires = now + 5;
+				return v;
+			}
+		} else if (blocked && cfg->policy.name_risk == TG_PNAME_BLOCK) {
+			v->status = 403;
+			v->rule = tg_strdup("name-risk");
+			v->message = tg_strdup(msg);
+			v->mem = 1024 + pg->mem;
+			return v;
+		} else if (msg[0] && s->audit) {
+			struct audit_event ev = {
+				.project = j->norm, .decision = "warn", .rule = "name-risk",
+				.upstream = pg->upstream, .message = msg,
+			};
+			audit_write(s->audit, &ev);
+		}
+	}
 	if (v->status != 200) {
 		v->rule = v->dec.rule ? tg_strdup(v->dec.rule) : NULL;
 		v->id = v->dec.id ? tg_strdup(v->dec.id) : NULL;
@@ -2144,6 +2227,7 @@ int tg_proxy_start(struct tg_proxy_config *cfg, const char *db_path,
 		p->hooks = *hooks;
 	pthread_mutex_init(&p->snap_mu, NULL);
 	pthread_mutex_init(&p->mu, NULL);
+	pthread_mutex_init(&p->names_mu, NULL);
 	pthread_cond_init(&p->qcond, NULL);
 	metrics_init(&p->metrics);
 	if ((rc = up_global_init(err)))
@@ -2166,7 +2250,7 @@ int tg_proxy_start(struct tg_proxy_config *cfg, const char *db_path,
 		goto fail;
 	}
 	memset(&ss, 0, sizeof(ss));
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
 		MHD_USE_ERROR_LOG;
 	if (strchr(cfg->listen, ':')) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
@@ -2316,6 +2400,8 @@ void tg_proxy_stop(struct tg_proxy *p)
 	}
 	snap_put(p->snap);
 	file_cache_close(p->files);
+	tg_vet_names_free(p->names);
+	pthread_mutex_destroy(&p->names_mu);
 	free(p->pages_dir);
 	free(p->workers);
 	pthread_mutex_destroy(&p->snap_mu);

@@ -119,51 +119,17 @@ void tg_report_release(struct tg_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static char *dup_opt(const char *s, bool *ok)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = tg_strdup(s);
-	if (!d)
-		*ok = false;
-	return d;
-}
-
-static int str_array_push(char ***arr, size_t *n, const char *s,
-			  const char *what, struct tg_err *err)
-{
-	char **nv;
-	char *d;
-	size_t bytes;
-
-	if (*n >= 10000)
-		return tg_err_set(err, TG_ELIMIT, "too many %s", what);
-	if (!tg_size_mul(*n + 1, sizeof(char *), &bytes))
-		return tg_err_set(err, TG_ELIMIT, "size overflow");
-	d = tg_strdup(s);
-	nv = d ? realloc(*arr, bytes) : NULL;
-	if (!nv) {
-		free(d);
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
-	}
-	nv[(*n)++] = d;
-	*arr = nv;
-	return 0;
-}
-
 int tg_finding_add_alias(struct tg_finding *f, const char *alias,
 			 struct tg_err *err)
 {
-	return str_array_push(&f->aliases, &f->n_aliases, alias, "aliases", err);
+	return tg_strv_push(&f->aliases, &f->n_aliases, alias, 10000, "aliases", err);
 }
 
 int tg_finding_add_advisory(struct tg_finding *f, const char *id,
 			    struct tg_err *err)
 {
-	return str_array_push(&f->advisories, &f->n_advisories, id,
-			      "advisories", err);
+	return tg_strv_push(&f->advisories, &f->n_advisories, id, 10000,
+			    "advisories", err);
 }
 
 struct tg_finding *tg_report_add_finding(struct tg_report *r,
@@ -196,19 +162,19 @@ struct tg_finding *tg_report_add_finding(struct tg_report *r,
 	f->n_aliases = 0;
 	f->advisories = NULL;
 	f->n_advisories = 0;
-	f->ignore_expires = dup_opt(t->ignore_expires, &ok);
-	f->package = dup_opt(t->package, &ok);
-	f->version = dup_opt(t->version, &ok);
-	f->origin_path = dup_opt(t->origin_path, &ok);
-	f->id = dup_opt(t->id, &ok);
-	f->summary = dup_opt(t->summary, &ok);
-	f->details = dup_opt(t->details, &ok);
-	f->cvss_vector = dup_opt(t->cvss_vector, &ok);
-	f->kev_due = dup_opt(t->kev_due, &ok);
-	f->fixed_version = dup_opt(t->fixed_version, &ok);
-	f->evidence_file = dup_opt(t->evidence_file, &ok);
-	f->excerpt = dup_opt(t->excerpt, &ok);
-	f->ignore_reason = dup_opt(t->ignore_reason, &ok);
+	f->ignore_expires = tg_strdup_opt(t->ignore_expires, &ok);
+	f->package = tg_strdup_opt(t->package, &ok);
+	f->version = tg_strdup_opt(t->version, &ok);
+	f->origin_path = tg_strdup_opt(t->origin_path, &ok);
+	f->id = tg_strdup_opt(t->id, &ok);
+	f->summary = tg_strdup_opt(t->summary, &ok);
+	f->details = tg_strdup_opt(t->details, &ok);
+	f->cvss_vector = tg_strdup_opt(t->cvss_vector, &ok);
+	f->kev_due = tg_strdup_opt(t->kev_due, &ok);
+	f->fixed_version = tg_strdup_opt(t->fixed_version, &ok);
+	f->evidence_file = tg_strdup_opt(t->evidence_file, &ok);
+	f->excerpt = tg_strdup_opt(t->excerpt, &ok);
+	f->ignore_reason = tg_strdup_opt(t->ignore_reason, &ok);
 	for (i = 0; ok && i < t->n_aliases; i++)
 		if (tg_finding_add_alias(f, t->aliases[i], err))
 			ok = false;
@@ -255,9 +221,9 @@ int tg_report_add_feed(struct tg_report *r, const struct tg_feed_info *f,
 	if (!nf)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	r->feeds = nf;
-	nf[r->n_feeds].name = dup_opt(f->name, &ok);
-	nf[r->n_feeds].version = dup_opt(f->version, &ok);
-	nf[r->n_feeds].fetched = dup_opt(f->fetched, &ok);
+	nf[r->n_feeds].name = tg_strdup_opt(f->name, &ok);
+	nf[r->n_feeds].version = tg_strdup_opt(f->version, &ok);
+	nf[r->n_feeds].fetched = tg_strdup_opt(f->fetched, &ok);
 	nf[r->n_feeds].records = f->records;
 	if (!ok) {
 		free(nf[r->n_feeds].name);
@@ -286,12 +252,12 @@ int tg_report_add_ignore_note(struct tg_report *r,
 	r->ignore_notes = nn;
 	n = &nn[r->n_ignore_notes];
 	*n = *note;
-	n->id = dup_opt(note->id, &ok);
-	n->reason = dup_opt(note->reason, &ok);
-	n->expires = dup_opt(note->expires, &ok);
-	n->package = dup_opt(note->package, &ok);
-	n->version = dup_opt(note->version, &ok);
-	n->origin = dup_opt(note->origin, &ok);
+	n->id = tg_strdup_opt(note->id, &ok);
+	n->reason = tg_strdup_opt(note->reason, &ok);
+	n->expires = tg_strdup_opt(note->expires, &ok);
+	n->package = tg_strdup_opt(note->package, &ok);
+	n->version = tg_strdup_opt(note->version, &ok);
+	n->origin = tg_strdup_opt(note->origin, &ok);
 	if (!ok) {
 		free(n->id);
 		free(n->reason);
@@ -314,7 +280,7 @@ int tg_report_add_warning(struct tg_report *r, struct tg_err *err,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return str_array_push(&r->warnings, &r->n_warnings, msg, "warnings", err);
+	return tg_strv_push(&r->warnings, &r->n_warnings, msg, 10000, "warnings", err);
 }
 
 static int kind_rank(enum tg_finding_kind k)

@@ -260,4 +260,34 @@ st, h, body2 = px.get("/files/acme-tool/acme_tool-1.0-py3-none-any.whl", auth)
 c.ok(st == 200 and body2 == body, "page and file served from the cache after a restart "
      "with the upstream gone", "%s" % st)
 px.stop()
+
+# ---- name risk (vet's rules over the PyPI name list) ----
+dbn = os.path.join(tmp, "names.sqlite")
+subprocess.run([fx.TG_BIN, "--db", dbn, "-q", "db", "update", "--source",
+                os.path.join(fx.SRC, "data", "feeds"), "--only", "osv,names"],
+               check=True, stdout=subprocess.DEVNULL)
+nr = os.path.join(tmp, "nr")
+project(nr, "reqeusts", ["1.0"])   # a typo of requests, not published
+project(nr, "demo-pkg", ["1.0"])
+cfg3 = os.path.join(tmp, "names.toml")
+write(cfg3, '[proxy]\ncache-dir = "cache3"\naudit-log = "audit3.jsonl"\n'
+      '[[proxy.upstream]]\nname = "nr"\nurl = "nr"\n[policy]\nname-risk = "block"\n')
+px = fx.Proxy(cfg3, dbn)
+st, h, body = px.get("/simple/reqeusts/", {"Accept": "application/vnd.pypi.simple.v1+json"})
+prob = json.loads(body) if st == 403 else {}
+c.ok(st == 403 and prob.get("rule") == "name-risk" and "requests" in prob.get("detail", ""),
+     "typosquat blocked by name risk, naming the real project", repr((st, body[:300])))
+c.eq(200, px.get("/simple/demo-pkg/")[0], "an unremarkable name passes")
+px.stop()
+write(cfg3, '[proxy]\ncache-dir = "cache3"\n[[proxy.upstream]]\nname = "nr"\nurl = "nr"\n'
+      '[policy]\nname-risk = "block"\nallow = ["reqeusts", "demo-pkg"]\n')
+px = fx.Proxy(cfg3, dbn)
+c.eq(200, px.get("/simple/reqeusts/")[0], "an allow-listed name is not second-guessed")
+px.stop()
+write(cfg3, '[proxy]\ncache-dir = "cache4"\n[[proxy.upstream]]\nname = "nr"\nurl = "nr"\n'
+      '[policy]\nname-risk = "block"\n')
+px = fx.Proxy(cfg3, db)  # no name list in this database
+st, h, body = px.get("/simple/demo-pkg/")
+c.ok(st == 503 and b"names" in body, "name risk without a name list fails closed", repr(body[:200]))
+px.stop()
 c.finish()

@@ -130,6 +130,22 @@ for i, pip in enumerate(pips):
     c.ok("502" in out, "%s: pip reports the 502 for the tampered file" % label, out)
 
 
+    # Known-vulnerable version pinned with ==: refused with the advisory id.
+    rc, out = fx.run_pip(pip, px, ["install", "--target", target + "e", "jinja2==2.10"])
+    c.ok(rc != 0, "%s: jinja2==2.10 refused" % label, out)
+    ids = set(re.findall(r"\b(?:PYSEC|GHSA|CVE|OSV)-[0-9A-Za-z-]+\b", out))
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    known = {r[0] for r in con.execute(
+        "SELECT a.id FROM advisories a JOIN affected f ON f.adv = a.adv "
+        "WHERE f.norm_name = 'jinja2'")}
+    con.close()
+    c.ok(ids & known, "%s: pip output names a jinja2 advisory from the database" % label,
+         "ids %s known %s\n%s" % (ids, sorted(known), out))
+    # Unpinned, the resolver picks the version the policy allows.
+    rc, out = fx.run_pip(pip, px, ["install", "--no-deps", "--target", target + "f", "jinja2"])
+    c.eq(0, rc, "%s: unpinned jinja2 installs" % label) or print(out)
+    c.eq("3.1.4", installed(target + "f", "jinja2"), "%s: the non-vulnerable jinja2 chosen" % label)
+
 # The denied project's page: 403 with an RFC 9457 body naming the rule.
 st, h, body = px.get("/simple/evil-pkg/", {"Accept": "application/vnd.pypi.simple.v1+json"})
 c.eq(403, st, "denied project page is 403")
@@ -171,6 +187,8 @@ c.ok(any(l.get("decision") == "deny" and l.get("rule") == "hash-mismatch" for l 
      "audit: hash mismatch recorded")
 c.ok(any(l.get("decision") == "deny" and l.get("project") == "evil-pkg" for l in lines),
      "audit: denied project recorded")
+c.ok(any(l.get("rule") == "vulnerable" and l.get("project") == "jinja2" and l.get("advisory")
+         for l in lines), "audit: vulnerable version recorded with its advisory")
 c.ok(all({"time", "decision"} <= set(l) for l in lines), "audit: every line has time and decision")
 bad = glob.glob(os.path.join(tmp, "cache", "files", "*", hashlib.sha256(b"what the index promised").hexdigest()))
 c.ok(not bad, "tampered bytes never cached")

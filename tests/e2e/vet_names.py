@@ -185,6 +185,27 @@ try:
     p = vet(db, "--fail-on", "warn", "django-server")
     check(p.returncode == 1, "--fail-on warn fails on a warning")
 
+    # ---- tollgate.toml [vet] ---------------------------------------------
+    proj = os.path.join(tmp, "proj")
+    os.makedirs(proj)
+    with open(os.path.join(proj, "tollgate.toml"), "w") as f:
+        f.write("[vet]\nfail-on = \"warn\"\ncooldown-days = 30\n")
+    p = subprocess.run([BIN, "--db", db, "vet", "django-server"], cwd=proj,
+                       capture_output=True, text=True)
+    check(p.returncode == 1, f"[vet] fail-on = warn from tollgate.toml: exit {p.returncode}")
+    p = subprocess.run([BIN, "--db", db, "vet", "--fail-on", "block", "django-server"],
+                       cwd=proj, capture_output=True, text=True)
+    check(p.returncode == 0, f"--fail-on overrides the file: exit {p.returncode}")
+    p = subprocess.run([BIN, "--db", db, "vet", "--no-config", "django-server"], cwd=proj,
+                       capture_output=True, text=True)
+    check(p.returncode == 0, f"--no-config: exit {p.returncode}")
+    with open(os.path.join(proj, "tollgate.toml"), "w") as f:
+        f.write("[vet]\nfail-on = \"warn\"\ncoldown-days = 30\n")
+    p = subprocess.run([BIN, "--db", db, "vet", "requests"], cwd=proj,
+                       capture_output=True, text=True)
+    check(p.returncode == 3 and "tollgate.toml:3" in p.stderr and "coldown-days" in p.stderr,
+          f"unknown [vet] key: exit {p.returncode} {p.stderr.strip()}")
+
     # ---- inventories -----------------------------------------------------
     req = os.path.join(tmp, "requirements.txt")
     with open(req, "w") as f:
