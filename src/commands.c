@@ -13,6 +13,7 @@ const struct tg_command *const tg_commands[] = {
 	&tg_cmd_verify,
 	&tg_cmd_proxy,
 	&tg_cmd_sbom,
+	&tg_cmd_plan,
 	&tg_cmd_inventory,
 	&tg_cmd_semver,
 	&tg_cmd_pep508,

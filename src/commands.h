@@ -16,5 +16,6 @@ extern const struct tg_command tg_cmd_pep508;
 extern const struct tg_command tg_cmd_pep440;
 extern const struct tg_command tg_cmd_proxy;
 extern const struct tg_command tg_cmd_sbom;
+extern const struct tg_command tg_cmd_plan;
 
 #endif

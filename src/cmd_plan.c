@@ -1,0 +1,283 @@
+/* `tollgate plan`: what to upgrade first, and how. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "input_args.h"
+#include "tollgate/buf.h"
+#include "tollgate/config.h"
+#include "tollgate/db.h"
+#include "tollgate/fs.h"
+#include "tollgate/match.h"
+#include "tollgate/plan.h"
+#include "tollgate/str.h"
+#include "tollgate/version.h"
+#include "tollgate/windows.h"
+
+#define PLAN_MAX ((size_t)64 << 20)
+
+struct plan_args {
+	const char *format;
+	const char *output;
+	const char *prefer_id;
+	const char *config;
+	bool no_config;
+};
+
+static int take_value(struct tg_cli *cli, int argc, char **argv, int *i,
+		      const char *name, const char **out, int *rc)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n) == 0 && a[n] == '=') {
+		*out = a + n + 1;
+		return 1;
+	}
+	if (strcmp(a, name) != 0)
+		return 0;
+	if (*i + 1 >= argc) {
+		*rc = cli_usage_error(cli, &tg_cmd_plan, "option '%s' needs a value", name);
+		return -1;
+	}
+	*out = argv[++*i];
+	return 1;
+}
+
+static char *timestamp(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t t = time(NULL);
+	struct tm tm;
+	char buf[64];
+	int64_t v;
+
+	if (sde && *sde && tg_parse_i64(sde, &v) && v >= 0)
+		t = (time_t)v;
+	if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return NULL;
+	return tg_strdup(buf);
+}
+
+static const char *config_start(const struct cli_inputs *in)
+{
+	if (in->n_files && strcmp(in->files[0], "-") != 0)
+		return in->files[0];
+	if (in->n_site_dirs)
+		return in->site_dirs[0];
+	if (in->n_rootfs)
+		return in->rootfs[0];
+	return ".";
+}
+
+static int load_config(const struct plan_args *a, const struct cli_inputs *in,
+		       struct tg_config *cfg, struct tg_err *err)
+{
+	char *path = NULL;
+	int rc;
+
+	if (a->no_config)
+		return 0;
+	if (a->config)
+		return tg_config_load(a->config, cfg, err);
+	if ((rc = tg_config_find(config_start(in), &path, err)) || !path)
+		return rc;
+	rc = tg_config_load(path, cfg, err);
+	free(path);
+	return rc;
+}
+
+/* Everything that reads the database runs in one snapshot. */
+struct plan_job {
+	struct tg_db *db;
+	struct tg_match_opts *mopts;
+	struct tg_report *report;
+	struct tg_config *cfg;
+	struct tg_plan *plan;
+	struct tg_err *err;
+};
+
+static int plan_all(void *ctx)
+{
+	struct plan_job *j = ctx;
+	struct tg_vuln_source src;
+	char today[11];
+	int rc;
+
+	tg_match_db_source(j->db, &src);
+	if ((rc = tg_match_db_feeds(j->db, j->report, j->err)) ||
+	    (rc = tg_match_report(&src, j->mopts, j->report, j->err)) ||
+	    (rc = tg_win_audit(j->report, j->db, tg_config_table(j->cfg, "windows"),
+			       j->cfg->path, NULL, j->err)))
+		return rc;
+	tg_policy_today(today);
+	if ((rc = tg_policy_apply_ignores(j->cfg, j->report, today, j->err)))
+		return rc;
+	tg_report_sort_findings(j->report);
+	return tg_plan_build(j->report, &src, j->plan, j->err);
+}
+
+static int run_plan(struct tg_cli *cli, int argc, char **argv)
+{
+	struct plan_args a = { .format = "table" };
+	struct cli_inputs in;
+	struct tg_config cfg;
+	struct tg_report report;
+	struct tg_plan plan;
+	struct tg_inventory *invs = NULL;
+	size_t n_invs = 0, i;
+	struct tg_db *db = NULL;
+	struct tg_match_opts mopts = { .prefer = TG_PREFER_CVE };
+	struct tg_plan_opts popts = { 0 };
+	struct plan_job job;
+	struct tg_buf out;
+	struct tg_err err;
+	int rc = 0, used;
+	int ii;
+
+	cli_inputs_init(&in);
+	tg_config_init(&cfg);
+	tg_report_init(&report);
+	tg_plan_init(&plan);
+	tg_buf_init(&out, PLAN_MAX);
+	tg_err_clear(&err);
+	for (ii = 1; ii < argc; ii++) {
+		used = cli_inputs_option(cli, &tg_cmd_plan, &in, argc, argv, &ii, &rc);
+		if (used < 0)
+			goto out;
+		if (used)
+			continue;
+		if ((used = take_value(cli, argc, argv, &ii, "--format", &a.format, &rc)) ||
+		    (used = take_value(cli, argc, argv, &ii, "--output", &a.output, &rc)) ||
+		    (used = take_value(cli, argc, argv, &ii, "-o", &a.output, &rc)) ||
+		    (used = take_value(cli, argc, argv, &ii, "--prefer-id", &a.prefer_id, &rc)) ||
+		    (used = take_value(cli, argc, argv, &ii, "--config", &a.config, &rc))) {
+			if (used < 0)
+				goto out;
+			continue;
+		}
+		if (strcmp(argv[ii], "--no-config") == 0) {
+			a.no_config = true;
+		} else if (argv[ii][0] == '-' && argv[ii][1] != '\0') {
+			rc = cli_usage_error(cli, &tg_cmd_plan, "unknown option '%s'", argv[ii]);
+			goto out;
+		} else if (cli_inputs_add_file(cli, &tg_cmd_plan, &in, argv[ii], &rc) < 0) {
+			goto out;
+		}
+	}
+	if (cli_inputs_empty(&in)) {
+		rc = cli_usage_error(cli, &tg_cmd_plan,
+				     "nothing to plan for: name a file, --path, --env, --rootfs or --image");
+		goto out;
+	}
+	if (strcmp(a.format, "table") != 0 && strcmp(a.format, "markdown") != 0 &&
+	    strcmp(a.format, "md") != 0 && strcmp(a.format, "json") != 0) {
+		rc = cli_usage_error(cli, &tg_cmd_plan,
+				     "unknown --format '%s' (table, markdown, json)", a.format);
+		goto out;
+	}
+	if (a.prefer_id && !tg_prefer_id_parse(a.prefer_id, &mopts.prefer)) {
+		rc = cli_usage_error(cli, &tg_cmd_plan,
+				     "--prefer-id takes cve, ghsa, pysec or osv, not '%s'", a.prefer_id);
+		goto out;
+	}
+	if (a.config && a.no_config) {
+		rc = cli_usage_error(cli, &tg_cmd_plan, "--config and --no-config exclude each other");
+		goto out;
+	}
+	if ((rc = load_config(&a, &in, &cfg, &err)))
+		goto fail;
+	if (!a.prefer_id && cfg.has_prefer_id)
+		mopts.prefer = cfg.prefer_id;
+	if ((rc = tg_db_open(cli->db_path, TG_DB_READONLY, &db, &err)) ||
+	    (rc = tg_db_require_feed(db, "osv", &err)))
+		goto fail;
+	if ((rc = cli_inputs_load(cli, &in, &invs, &n_invs, &err)))
+		goto fail;
+	for (i = 0; i < n_invs; i++)
+		if ((rc = tg_report_take_inventory(&report, &invs[i], &err)))
+			goto fail;
+	report.tool_version = tg_strdup(TOLLGATE_VERSION);
+	report.generated_at = timestamp();
+	if (!report.tool_version || !report.generated_at) {
+		rc = tg_err_set(&err, TG_ENOMEM, "out of memory");
+		goto fail;
+	}
+	job = (struct plan_job){ db, &mopts, &report, &cfg, &plan, &err };
+	if ((rc = tg_match_db_snapshot(db, plan_all, &job, &err)))
+		goto fail;
+	popts.verbose = cli->verbosity;
+	popts.color = (!a.output || strcmp(a.output, "-") == 0) && cli->color;
+	if (strcmp(a.format, "json") == 0)
+		rc = tg_plan_write_json(&plan, &popts, &out, &err);
+	else if (strcmp(a.format, "table") == 0)
+		rc = tg_plan_write_table(&plan, &popts, &out, &err);
+	else
+		rc = tg_plan_write_markdown(&plan, &popts, &out, &err);
+	if (rc)
+		goto fail;
+	if (cli->verbosity >= 0)
+		for (i = 0; i < report.n_warnings; i++)
+			cli_warn(cli, "%s", report.warnings[i]);
+	if (a.output && strcmp(a.output, "-") != 0) {
+		if ((rc = tg_write_file_atomic(a.output, out.data, out.len, &err)))
+			goto fail;
+	} else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
+		rc = tg_err_set(&err, TG_EIO, "writing standard output failed: %s",
+				strerror(errno));
+		goto fail;
+	}
+	rc = TG_EXIT_OK;
+	goto out;
+fail:
+	rc = cli_fail(cli, &err);
+out:
+	if (db)
+		tg_db_close(db);
+	free(invs);
+	tg_plan_release(&plan);
+	tg_report_release(&report);
+	tg_config_release(&cfg);
+	cli_inputs_release(&in);
+	tg_buf_release(&out);
+	return rc;
+}
+
+const struct tg_command tg_cmd_plan = {
+	.name = "plan",
+	.summary = "an ordered patch plan: which upgrades fix what, most urgent first",
+	.usage = "plan " CLI_INPUTS_USAGE "\n"
+		 "      [--format table|markdown|json] [-o FILE] [--prefer-id KIND]\n"
+		 "      [--config PATH | --no-config]",
+	.help =
+		"Runs the audit (same inputs, database, Windows checks, tollgate.toml\n"
+		"and [[ignore]] rules) and turns its findings into one step per\n"
+		"package: the smallest version that fixes all of the package's\n"
+		"findings (checked against every advisory of the package), the\n"
+		"command to run for its ecosystem and input (pip / uv / poetry / pdm /\n"
+		"pipenv, npm, winget, choco), the finding ids it fixes and those that\n"
+		"stay open without a known fix. Malware comes first (remove it), then\n"
+		"known-exploited vulnerabilities (CISA KEV: known ransomware use first,\n"
+		"then the earliest due date), then EPSS, then severity. Nothing is run.\n"
+		"\n"
+		CLI_INPUTS_HELP
+		"\n"
+		"Output:\n"
+		"  --format F         table (default; coloured on a terminal), markdown,\n"
+		"                     json (docs/plan.md)\n"
+		"  -o, --output FILE  write to FILE (atomically)\n"
+		"  --prefer-id KIND   cve (default), ghsa, pysec, osv\n"
+		"  --config PATH      policy file; default: the nearest tollgate.toml\n"
+		"  --no-config        ignore any tollgate.toml\n"
+		"\n"
+		"Exit status: 0 plan written (also when there is nothing to patch);\n"
+		"2 usage; 3 an input or tollgate.toml could not be read or parsed;\n"
+		"4 no usable database.\n",
+	.run = run_plan,
+};
