@@ -49,3 +49,28 @@ for f in html sarif cyclonedx json markdown; do
 		--format "$f" -o "$out/example-audit.$ext" || [ $? -eq 1 ]
 	echo "   $out/example-audit.$ext"
 done
+
+# SBOMs and the patch plan (docs/sbom.md, docs/plan.md).
+if command -v python3 >/dev/null 2>&1; then
+	echo "== tollgate sbom --env python3   (CycloneDX 1.6 and SPDX 2.3)"
+	"$tg" sbom --env python3 --format cyclonedx --reproducible -o "$out/python-env.cdx.json"
+	"$tg" sbom --env python3 --format spdx --reproducible -o "$out/python-env.spdx.json"
+	echo "   $out/python-env.cdx.json"
+	echo "   $out/python-env.spdx.json"
+	echo
+
+	echo "== tollgate plan --env python3   (what to upgrade first, and how)"
+	"$tg" --db "$db" plan --env python3
+	echo
+fi
+
+echo "== tollgate plan data/examples/requirements.txt data/examples/package-lock.json"
+"$tg" --db "$db" plan data/examples/requirements.txt data/examples/package-lock.json
+echo
+
+echo "== tollgate plan on a winget export and Chocolatey list (KEV products first)"
+"$tg" --db "$db" plan \
+	tests/data/third_party/winget-choco/winget-export/export-winget-1.4.10173-with-versions.json \
+	tests/data/third_party/winget-choco/winget/manifests \
+	tests/data/windows/choco-list/choco-v1-local-only.txt --format markdown -o "$out/windows-plan.md"
+echo "   $out/windows-plan.md"
