@@ -114,7 +114,18 @@ static int add_item(struct tg_plan_item **items, size_t *n, const char *id,
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	*items = ni;
 	ni[*n].id = tg_strdup(id);
-	ni[*n].summary = summary ? tg_strndup(summary, 300) : NULL;
+	ni[*n].summary = NULL;
+	if (summary) {
+		size_t len = strlen(summary);
+
+		if (len > 300) {
+			len = 300;
+			/* do not cut a UTF-8 sequence */
+			while (len > 0 && ((unsigned char)summary[len] & 0xc0) == 0x80)
+				len--;
+		}
+		ni[*n].summary = tg_strndup(summary, len);
+	}
 	ni[*n].severity = sev;
 	ni[*n].kev = kev;
 	(*n)++;
