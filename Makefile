@@ -45,7 +45,7 @@ deps:
 demo: deps build
 	@bash scripts/demo.sh $(BUILD)
 
-bench: build
+bench: deps build
 	@bash bench/run.sh $(BUILD)
 
 install: build
