@@ -10,6 +10,12 @@ for p in "${wanted[@]}"; do
 		missing+=("$p")
 	fi
 done
+# Tests that read real npm packages (vet's false-positive corpus, the
+# node-semver differential) use the npm client; Debian ships it as `npm`
+# unless a Node.js build that bundles npm is already installed.
+if ! command -v npm >/dev/null 2>&1; then
+	missing+=(npm)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0
 fi
