@@ -10,10 +10,10 @@ status=0
 for t in "$dir"/fuzz_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
-	mkdir -p "$root/crashes/$name" "$dir/work/$name"
+	mkdir -p "$root/crashes/$name" "$dir/runs/$name"
 	echo "== $name (${secs}s)"
 	if ! "$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		-artifact_prefix="$root/crashes/$name/" "$dir/work/$name" "$root/corpus/$name" \
+		-artifact_prefix="$root/crashes/$name/" "$dir/runs/$name" "$root/corpus/$name" \
 		2>"$dir/$name.log"; then
 		echo "   CRASH: see $dir/$name.log and $root/crashes/$name/"; status=1
 	else
