@@ -55,6 +55,9 @@ void cli_warn(struct tg_cli *cli, const char *fmt, ...)
 void cli_info(struct tg_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int cli_exit_code(enum tg_code code);
+/* "--name VALUE" / "--name=VALUE" (see src/opt_value.c). */
+int cli_take_value(struct tg_cli *cli, const struct tg_command *cmd, int argc,
+		   char **argv, int *i, const char *name, const char **out, int *rc);
 
 /* Print a command's full help to f. */
 void cli_print_command_help(FILE *f, const struct tg_command *cmd);

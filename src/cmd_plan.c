@@ -33,21 +33,7 @@ struct plan_args {
 static int take_value(struct tg_cli *cli, int argc, char **argv, int *i,
 		      const char *name, const char **out, int *rc)
 {
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, name, n) == 0 && a[n] == '=') {
-		*out = a + n + 1;
-		return 1;
-	}
-	if (strcmp(a, name) != 0)
-		return 0;
-	if (*i + 1 >= argc) {
-		*rc = cli_usage_error(cli, &tg_cmd_plan, "option '%s' needs a value", name);
-		return -1;
-	}
-	*out = argv[++*i];
-	return 1;
+	return cli_take_value(cli, &tg_cmd_plan, argc, argv, i, name, out, rc);
 }
 
 static char *timestamp(void)
