@@ -38,7 +38,7 @@
 
 /* Schema version stored in PRAGMA user_version. A file with another value
  * is refused with "database is from an older/newer tollgate". */
-#define TG_DB_SCHEMA_VERSION 1
+#define TG_DB_SCHEMA_VERSION 2
 
 struct tg_db;
 
@@ -202,6 +202,30 @@ int tg_db_each_affected(struct tg_db *db, enum tg_ecosystem eco,
 			const char *name, tg_db_affected_fn fn, void *ctx,
 			struct tg_err *err);
 
+/* The same entries as one decoded record, for readers that look at them
+ * more than once (the matcher): one lookup, entries in the same order,
+ * plus an index of the versions lists. */
+struct tg_db_pkg;
+
+/* *out is NULL when no advisory names (eco, name). Free with
+ * tg_db_pkg_free. */
+int tg_db_pkg_get(struct tg_db *db, enum tg_ecosystem eco, const char *name,
+		  struct tg_db_pkg **out, struct tg_err *err);
+size_t tg_db_pkg_count(const struct tg_db_pkg *p);
+/* Entry i (< count). Its strings, ranges and events stay valid until
+ * tg_db_pkg_free; versions are filled only when with_versions (they then
+ * stay valid until the next call for this record). */
+int tg_db_pkg_entry(struct tg_db_pkg *p, size_t i, bool with_versions,
+		    struct tg_db_affected *out, struct tg_err *err);
+/* How many entries list canonical version key in their versions lists
+ * (PEP 440 normal form for PyPI, as published for npm); *at receives an
+ * opaque cursor for tg_db_pkg_listing_at. */
+size_t tg_db_pkg_listing(const struct tg_db_pkg *p, const char *key,
+			 const void **at);
+/* The k-th entry index of a listing (ascending). */
+size_t tg_db_pkg_listing_at(const void *at, size_t k);
+void tg_db_pkg_free(struct tg_db_pkg *p);
+
 struct tg_db_severity {
 	char *type;  /* "CVSS_V3", "CVSS_V4", "CVSS_V2", "Ubuntu", ... */
 	char *score; /* the vector or score string as published */
@@ -242,6 +266,14 @@ struct tg_db_advisory {
 int tg_db_advisory_get(struct tg_db *db, const char *id,
 		       struct tg_db_advisory *out, bool *found,
 		       struct tg_err *err);
+/* The same without the lists a caller does not need (related[] and
+ * references[] stay empty unless asked for): a report needs neither for
+ * every finding. */
+#define TG_DB_ADV_RELATED 1u
+#define TG_DB_ADV_REFS 2u
+int tg_db_advisory_get_parts(struct tg_db *db, const char *id, unsigned parts,
+			     struct tg_db_advisory *out, bool *found,
+			     struct tg_err *err);
 void tg_db_advisory_release(struct tg_db_advisory *a);
 
 /* ---- aliases ---------------------------------------------------------- */

@@ -98,6 +98,16 @@ struct tg_advisory_list {
 	size_t n_pool;
 	size_t pool_left;
 	char *pool_next;
+	/* Optional prebuilt index of the versions lists (the database has
+	 * one): the advisories then come without their versions lists and
+	 * the matcher asks listed() which advisories (indices into items,
+	 * withdrawn ones left out) list a version, given in canonical form
+	 * under the built-in schemes. The array returned stays valid until
+	 * the next call. listed_release(listed_ctx) runs with the list's
+	 * release. */
+	const size_t *(*listed)(void *ctx, const char *canon, size_t *n);
+	void *listed_ctx;
+	void (*listed_release)(void *ctx);
 };
 
 /* Caps on one advisory and one package's advisory set (a hostile

@@ -34,6 +34,7 @@ enum tg_db_stmt {
 	STMT_NAME_COUNT,
 	STMT_FEEDS,
 	STMT_FEED_ONE,
+	STMT_PKG_RECORD,
 	STMT__COUNT
 };
 
@@ -48,12 +49,25 @@ struct tg_db_scratch {
 	size_t cap_versions;
 };
 
+/* The ids of a small table (KEV: about 1,500 CVEs), read once so that the
+ * many lookups of CVEs that are not in it (most of them) cost a binary
+ * search instead of a query. Larger tables (EPSS: every CVE) are asked
+ * directly. */
+struct tg_db_idset {
+	int state; /* 0 not read yet, 1 ids[] holds the table, 2 too large */
+	char **ids; /* sorted (strcmp, the table's key order) */
+	size_t n;
+};
+
 struct tg_db {
 	sqlite3 *sql;
 	char *path;
 	sqlite3_stmt *stmts[STMT__COUNT];
 	struct tg_db_scratch scratch;
+	struct tg_db_idset kev_ids, epss_ids;
 };
+
+void tg_db_idset_release(struct tg_db_idset *s);
 
 /* The whole schema, run once on a fresh file (see docs/database.md). */
 extern const char tg_db_schema_sql[];
@@ -72,6 +86,16 @@ int tg_db_exec(sqlite3 *sql, const char *path, const char *q,
 /* Check user_version and application_id of an open connection; TG_EDB with
  * the user-facing message when they do not match. */
 int tg_db_check_schema(sqlite3 *sql, const char *path, struct tg_err *err);
+
+/* tg_db_each_affected from the affected/ranges/events tables (the
+ * updater builds the per-package records with it). */
+int tg_db_each_affected_tables(struct tg_db *db, enum tg_ecosystem eco,
+			       const char *name, tg_db_affected_fn fn, void *ctx,
+			       struct tg_err *err);
+
+/* Fill pkg_index from the affected tables (after alias groups: records
+ * carry the group numbers). */
+int tg_db_build_pkg_index(sqlite3 *sql, const char *path, struct tg_err *err);
 
 /* Normalise a package name for storage and lookup (PEP 503 for PyPI, as
  * published otherwise). Heap string or NULL on ENOMEM. */

@@ -234,6 +234,8 @@ void tg_db_close(struct tg_db *db)
 	free(db->scratch.ranges);
 	free(db->scratch.events);
 	free(db->scratch.versions);
+	tg_db_idset_release(&db->kev_ids);
+	tg_db_idset_release(&db->epss_ids);
 	free(db->path);
 	free(db);
 }

@@ -1,10 +1,12 @@
 /* Read-side queries of include/tollgate/db.h. Statements are prepared on
  * first use and kept in the handle: the matcher calls these per package. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db/db_internal.h"
+#include "db/pkg_record.h"
 #include "tollgate/size.h"
 #include "tollgate/str.h"
 
@@ -53,6 +55,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
 		"SELECT name, source, version, etag, last_modified, fetched, feed_date,"
 		" records, skipped, checked FROM feeds ORDER BY name",
 	[STMT_FEED_ONE] = "SELECT records FROM feeds WHERE name = ?1",
+	[STMT_PKG_RECORD] =
+		"SELECT record FROM pkg_index WHERE ecosystem = ?1 AND norm_name = ?2",
 };
 
 /* Reset and clear bindings so a statement left mid-iteration (a callback
@@ -309,9 +313,9 @@ struct aff_row {
 	size_t id, modified, name, norm, dbs, ecs, vers; /* arena offsets, -1 = NULL */
 };
 
-int tg_db_each_affected(struct tg_db *db, enum tg_ecosystem eco,
-			const char *name, tg_db_affected_fn fn, void *ctx,
-			struct tg_err *err)
+int tg_db_each_affected_tables(struct tg_db *db, enum tg_ecosystem eco,
+			       const char *name, tg_db_affected_fn fn, void *ctx,
+			       struct tg_err *err)
 {
 	const char *ecocol = tg_db_eco_column(eco);
 	char *norm = NULL;
@@ -408,6 +412,66 @@ out:
 	free(ld.range_first_event);
 	free(ld.event_off);
 	free(ld.version_off);
+	return rc;
+}
+
+/* ---- per-package records ------------------------------------------ */
+
+int tg_db_pkg_get(struct tg_db *db, enum tg_ecosystem eco, const char *name,
+		  struct tg_db_pkg **out, struct tg_err *err)
+{
+	const char *ecocol = tg_db_eco_column(eco);
+	sqlite3_stmt *st;
+	char *norm;
+	int rc = 0, s;
+
+	*out = NULL;
+	if (!ecocol)
+		return 0; /* no advisories are stored for other ecosystems */
+	norm = tg_db_norm_name(eco, name);
+	if (!norm)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	st = get_stmt(db, STMT_PKG_RECORD, err);
+	if (!st) {
+		free(norm);
+		return err->code;
+	}
+	sqlite3_bind_text(st, 1, ecocol, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, norm, -1, SQLITE_STATIC);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		const void *data = sqlite3_column_blob(st, 0);
+		int len = sqlite3_column_bytes(st, 0);
+		char origin[512];
+
+		snprintf(origin, sizeof(origin), "%s (%s %s)", db->path, ecocol, norm);
+		rc = tg_pkg_record_decode(data, len > 0 ? (size_t)len : 0, eco, origin,
+					  out, err);
+	} else if (s != SQLITE_DONE) {
+		rc = step_error(db, st, err);
+	}
+	sqlite3_reset(st);
+	free(norm);
+	return rc;
+}
+
+int tg_db_each_affected(struct tg_db *db, enum tg_ecosystem eco,
+			const char *name, tg_db_affected_fn fn, void *ctx,
+			struct tg_err *err)
+{
+	struct tg_db_pkg *p = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = tg_db_pkg_get(db, eco, name, &p, err)))
+		return rc;
+	for (i = 0; i < tg_db_pkg_count(p) && !rc; i++) {
+		struct tg_db_affected a;
+
+		if (!(rc = tg_db_pkg_entry(p, i, true, &a, err)))
+			rc = fn(&a, ctx);
+	}
+	tg_db_pkg_free(p);
 	return rc;
 }
 
@@ -515,6 +579,14 @@ int tg_db_advisory_get(struct tg_db *db, const char *id,
 		       struct tg_db_advisory *out, bool *found,
 		       struct tg_err *err)
 {
+	return tg_db_advisory_get_parts(db, id, TG_DB_ADV_RELATED | TG_DB_ADV_REFS,
+					out, found, err);
+}
+
+int tg_db_advisory_get_parts(struct tg_db *db, const char *id, unsigned parts,
+			     struct tg_db_advisory *out, bool *found,
+			     struct tg_err *err)
+{
 	sqlite3_stmt *st;
 	sqlite3_int64 adv;
 	bool oom = false;
@@ -552,7 +624,8 @@ int tg_db_advisory_get(struct tg_db *db, const char *id,
 		goto out;
 	}
 	if ((rc = load_strv(db, STMT_ADV_ALIASES, adv, &out->aliases, &out->n_aliases, err)) ||
-	    (rc = load_strv(db, STMT_ADV_RELATED, adv, &out->related, &out->n_related, err)))
+	    ((parts & TG_DB_ADV_RELATED) &&
+	     (rc = load_strv(db, STMT_ADV_RELATED, adv, &out->related, &out->n_related, err))))
 		goto out;
 	/* struct tg_db_severity and tg_db_reference are two char * each:
 	 * the pair loader fills them directly. */
@@ -561,11 +634,13 @@ int tg_db_advisory_get(struct tg_db *db, const char *id,
 	out->severity = pairs;
 	if (rc)
 		goto out;
-	pairs = NULL;
-	rc = load_pairs(db, STMT_ADV_REFS, adv, &pairs, &out->n_references, err);
-	out->references = pairs;
-	if (rc)
-		goto out;
+	if (parts & TG_DB_ADV_REFS) {
+		pairs = NULL;
+		rc = load_pairs(db, STMT_ADV_REFS, adv, &pairs, &out->n_references, err);
+		out->references = pairs;
+		if (rc)
+			goto out;
+	}
 	*found = true;
 out:
 	if (rc)
@@ -665,6 +740,87 @@ void tg_db_kev_release(struct tg_db_kev *k)
 	memset(k, 0, sizeof(*k));
 }
 
+#define IDSET_MAX 100000
+
+void tg_db_idset_release(struct tg_db_idset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		free(set->ids[i]);
+	free(set->ids);
+	memset(set, 0, sizeof(*set));
+}
+
+static int idset_load(struct tg_db *db, struct tg_db_idset *set,
+		      const char *count_sql, const char *ids_sql, struct tg_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 n = 0;
+	int s, rc = 0;
+
+	if (sqlite3_prepare_v2(db->sql, count_sql, -1, &st, NULL) != SQLITE_OK)
+		return tg_db_sql_error(db->sql, db->path, "preparing a query", err);
+	if ((s = sqlite3_step(st)) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW)
+		return tg_db_sql_error(db->sql, db->path, "counting rows", err);
+	if (n > IDSET_MAX) {
+		set->state = 2;
+		return 0;
+	}
+	set->ids = calloc(n ? (size_t)n : 1, sizeof(*set->ids));
+	if (!set->ids)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(db->sql, ids_sql, -1, &st, NULL) != SQLITE_OK)
+		return tg_db_sql_error(db->sql, db->path, "preparing a query", err);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW && set->n < (size_t)n) {
+		const char *id = col_text(st, 0);
+
+		if (!id)
+			continue;
+		if (!(set->ids[set->n] = tg_strdup(id))) {
+			rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+			break;
+		}
+		set->n++;
+	}
+	if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
+		rc = tg_db_sql_error(db->sql, db->path, "reading ids", err);
+	sqlite3_finalize(st);
+	if (rc) {
+		tg_db_idset_release(set);
+		return rc;
+	}
+	set->state = 1;
+	return 0;
+}
+
+static int str_cmp_p(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* *maybe = false only when id is certainly not in the table. */
+static int idset_maybe(struct tg_db *db, struct tg_db_idset *set, const char *table,
+		       const char *id, bool *maybe, struct tg_err *err)
+{
+	*maybe = true;
+	if (set->state == 0) {
+		char count_sql[96], ids_sql[96];
+		int rc;
+
+		snprintf(count_sql, sizeof(count_sql), "SELECT count(*) FROM %s", table);
+		snprintf(ids_sql, sizeof(ids_sql), "SELECT cve FROM %s ORDER BY cve", table);
+		if ((rc = idset_load(db, set, count_sql, ids_sql, err)))
+			return rc;
+	}
+	if (set->state == 1)
+		*maybe = bsearch(id, set->ids, set->n, sizeof(*set->ids), str_cmp_p) != NULL;
+	return 0;
+}
+
 int tg_db_kev_get(struct tg_db *db, const char *cve, struct tg_db_kev *out,
 		  bool *found, struct tg_err *err)
 {
@@ -672,8 +828,13 @@ int tg_db_kev_get(struct tg_db *db, const char *cve, struct tg_db_kev *out,
 	bool oom = false;
 	int s;
 
+	bool maybe;
+	int rc;
+
 	memset(out, 0, sizeof(*out));
 	*found = false;
+	if ((rc = idset_maybe(db, &db->kev_ids, "kev", cve, &maybe, err)) || !maybe)
+		return rc;
 	st = get_stmt(db, STMT_KEV, err);
 	if (!st)
 		return err->code;
@@ -710,8 +871,13 @@ int tg_db_epss_get(struct tg_db *db, const char *cve, struct tg_db_epss *out,
 	sqlite3_stmt *st;
 	int s;
 
+	bool maybe;
+	int rc;
+
 	memset(out, 0, sizeof(*out));
 	*found = false;
+	if ((rc = idset_maybe(db, &db->epss_ids, "epss", cve, &maybe, err)) || !maybe)
+		return rc;
 	st = get_stmt(db, STMT_EPSS, err);
 	if (!st)
 		return err->code;

@@ -82,6 +82,12 @@ const char tg_db_schema_sql[] =
 	"CREATE TABLE epss(cve TEXT PRIMARY KEY, epss REAL NOT NULL,"
 	" percentile REAL NOT NULL) WITHOUT ROWID;"
 
+	/* Per-package records derived from the three tables above: one
+	 * lookup gives the matcher a package's entries and an index of its
+	 * versions lists (lib/db/pkg_record.h has the layout). */
+	"CREATE TABLE pkg_index(ecosystem TEXT NOT NULL, norm_name TEXT NOT NULL,"
+	" record BLOB NOT NULL, PRIMARY KEY(ecosystem, norm_name));"
+
 	"CREATE TABLE names("
 	" ecosystem TEXT NOT NULL,"
 	" norm_name TEXT NOT NULL,"

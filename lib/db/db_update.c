@@ -709,6 +709,9 @@ static int build(struct run *r, struct tg_err *err)
 	progress(r, "finishing: indexes", 0, 1);
 	if ((rc = tg_db_exec(r->sql, r->tmp, tg_db_index_sql, err)))
 		goto out;
+	progress(r, "finishing: package index", 0, 1);
+	if ((rc = tg_db_build_pkg_index(r->sql, r->tmp, err)))
+		goto out;
 	{
 		char *q = sqlite3_mprintf(
 			"INSERT INTO info VALUES('tollgate_version', %Q);"

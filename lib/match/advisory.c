@@ -113,6 +113,8 @@ void tg_advisory_list_release(struct tg_advisory_list *l)
 	for (i = 0; i < l->n_pool; i++)
 		free(l->pool[i]);
 	free(l->pool);
+	if (l->listed_release)
+		l->listed_release(l->listed_ctx);
 	memset(l, 0, sizeof(*l));
 }
 

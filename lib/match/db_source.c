@@ -2,19 +2,13 @@
 #include "tollgate/match.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tollgate/db.h"
 #include "tollgate/str.h"
-
-struct collect {
-	struct tg_advisory_list *out;
-	struct tg_advisory *cur;
-	struct tg_err *err;
-	int rc;
-};
 
 static enum tg_osv_range_type range_type(enum tg_db_range_type t)
 {
@@ -37,61 +31,139 @@ static enum tg_osv_event_kind event_kind(enum tg_db_event_kind k)
 	return TG_OSV_LIMIT;
 }
 
-/* A distinct non-zero value so that tg_db_each_affected stops. */
-#define STOP 0x7eadbeef
+/* The record stays with the advisory list and answers the matcher's
+ * versions-list lookups; entry indices map to advisory indices. */
+struct listed {
+	struct tg_db_pkg *pkg;
+	size_t *adv_of;   /* entry -> advisory index, SIZE_MAX when withdrawn */
+	size_t *scratch;
+};
 
-static int on_affected(const struct tg_db_affected *a, void *ctx)
+static const size_t *listed_find(void *ctx, const char *canon, size_t *n)
 {
-	struct collect *c = ctx;
+	struct listed *l = ctx;
+	const void *at;
+	size_t total = tg_db_pkg_listing(l->pkg, canon, &at), k;
+
+	*n = 0;
+	for (k = 0; k < total; k++) {
+		size_t adv = l->adv_of[tg_db_pkg_listing_at(at, k)];
+
+		if (adv != SIZE_MAX && (*n == 0 || l->scratch[*n - 1] != adv))
+			l->scratch[(*n)++] = adv;
+	}
+	return l->scratch;
+}
+
+static void listed_release(void *ctx)
+{
+	struct listed *l = ctx;
+
+	if (!l)
+		return;
+	tg_db_pkg_free(l->pkg);
+	free(l->adv_of);
+	free(l->scratch);
+	free(l);
+}
+
+/* "db-alias-group:N" without going through printf (one per advisory of
+ * every package audited). */
+static char *group_key(int64_t group)
+{
+	char digits[24], *out;
+	uint64_t u = group < 0 ? (uint64_t)0 - (uint64_t)group : (uint64_t)group;
+	size_t n = 0, pre = sizeof("db-alias-group:") - 1;
+
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	out = malloc(pre + (group < 0) + n + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, "db-alias-group:", pre);
+	if (group < 0)
+		out[pre++] = '-';
+	while (n)
+		out[pre++] = digits[--n];
+	out[pre] = '\0';
+	return out;
+}
+
+static int add_entry(struct tg_advisory_list *out, struct tg_advisory **cur,
+		     const struct tg_db_affected *a, struct tg_err *err)
+{
 	struct tg_adv_affected *af;
 	size_t i, j;
 
 	/* Entries come grouped by advisory (id order). */
-	if (!c->cur || strcmp(c->cur->id, a->advisory_id) != 0) {
-		c->cur = tg_advisory_list_push(c->out, c->err);
-		if (!c->cur)
-			goto fail;
-		c->cur->id = tg_strdup(a->advisory_id);
-		c->cur->group = tg_asprintf("db-alias-group:%" PRId64, a->group);
-		c->cur->modified = a->modified ? tg_strdup(a->modified) : NULL;
-		c->cur->withdrawn = a->withdrawn;
-		if (!c->cur->id || !c->cur->group || (a->modified && !c->cur->modified)) {
-			tg_err_set(c->err, TG_ENOMEM, "out of memory");
-			goto fail;
-		}
+	if (!*cur || strcmp((*cur)->id, a->advisory_id) != 0) {
+		struct tg_advisory *c = tg_advisory_list_push(out, err);
+
+		if (!c)
+			return err->code ? err->code : TG_ENOMEM;
+		*cur = c;
+		c->id = tg_strdup(a->advisory_id);
+		c->group = group_key(a->group);
+		c->modified = a->modified ? tg_strdup(a->modified) : NULL;
+		c->withdrawn = a->withdrawn;
+		if (!c->id || !c->group || (a->modified && !c->modified))
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
 	}
-	af = tg_advisory_add_affected(c->cur, c->err);
+	af = tg_advisory_add_affected(*cur, err);
 	if (!af)
-		goto fail;
+		return err->code ? err->code : TG_ENOMEM;
 	for (i = 0; i < a->n_ranges; i++) {
 		const struct tg_db_range *r = &a->ranges[i];
 		struct tg_adv_range *or = tg_adv_affected_add_range(af, range_type(r->type),
-								    c->err);
+								    err);
 		if (!or)
-			goto fail;
+			return err->code ? err->code : TG_ENOMEM;
 		for (j = 0; j < r->n_events; j++)
-			if (tg_adv_range_add_event_pooled(c->out, af, or,
+			if (tg_adv_range_add_event_pooled(out, af, or,
 							  event_kind(r->events[j].kind),
-							  r->events[j].version, c->err))
-				goto fail;
+							  r->events[j].version, err))
+				return err->code ? err->code : TG_ENOMEM;
 	}
-	for (i = 0; i < a->n_versions; i++)
-		if (tg_adv_affected_add_version_pooled(c->out, af, a->versions[i], c->err))
-			goto fail;
 	return 0;
-fail:
-	c->rc = c->err && c->err->code ? c->err->code : TG_ENOMEM;
-	return STOP;
 }
 
 static int db_advisories(void *ctx, enum tg_ecosystem eco, const char *norm_name,
 			 struct tg_advisory_list *out, struct tg_err *err)
 {
-	struct collect c = { out, NULL, err, 0 };
-	int rc = tg_db_each_affected(ctx, eco, norm_name, on_affected, &c, err);
+	struct tg_db_pkg *pkg = NULL;
+	struct tg_advisory *cur = NULL;
+	struct listed *l = NULL;
+	size_t n, i;
+	int rc;
 
-	if (rc == STOP)
-		return c.rc;
+	if ((rc = tg_db_pkg_get(ctx, eco, norm_name, &pkg, err)) || !pkg)
+		return rc;
+	n = tg_db_pkg_count(pkg);
+	l = calloc(1, sizeof(*l));
+	if (!l || !(l->adv_of = calloc(n ? n : 1, sizeof(*l->adv_of))) ||
+	    !(l->scratch = calloc(n ? n : 1, sizeof(*l->scratch)))) {
+		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+		goto fail;
+	}
+	l->pkg = pkg;
+	pkg = NULL;
+	for (i = 0; i < n; i++) {
+		struct tg_db_affected a;
+
+		if ((rc = tg_db_pkg_entry(l->pkg, i, false, &a, err)) ||
+		    (rc = add_entry(out, &cur, &a, err)))
+			goto fail;
+		l->adv_of[i] = a.withdrawn ? SIZE_MAX : out->n - 1;
+	}
+	out->listed = listed_find;
+	out->listed_ctx = l;
+	out->listed_release = listed_release;
+	return 0;
+fail:
+	tg_db_pkg_free(pkg);
+	listed_release(l);
 	return rc;
 }
 
@@ -102,7 +174,7 @@ static int db_details(void *ctx, struct tg_advisory *adv, struct tg_err *err)
 	size_t i;
 	int rc;
 
-	if ((rc = tg_db_advisory_get(ctx, adv->id, &a, &found, err)))
+	if ((rc = tg_db_advisory_get_parts(ctx, adv->id, 0, &a, &found, err)))
 		return rc;
 	if (!found)
 		return 0;
@@ -218,6 +290,9 @@ int tg_match_db_feeds(struct tg_db *db, struct tg_report *report,
 	tg_db_feed_list_release(&l);
 	return rc;
 }
+
+/* A distinct non-zero value so that tg_db_each_name stops. */
+#define STOP 0x7eadbeef
 
 struct snapshot {
 	int (*fn)(void *ctx);

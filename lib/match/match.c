@@ -83,7 +83,13 @@ const char *tg_prefer_id_name(enum tg_prefer_id p)
 struct cand {
 	const char *text; /* borrowed from an advisory or from latest */
 	struct tg_vctx v; /* handles from the package's intern table */
-	bool row_ready;   /* versions-list hits entered in the matrix */
+	/* The advisories that do not answer "no" for this candidate (it is
+	 * affected or cannot be evaluated), ascending; computed once per
+	 * name, when a fix search first reaches the candidate. Usually
+	 * short, so checking a candidate against a group costs little. */
+	size_t *hits;
+	size_t n_hits;
+	bool row_ready;
 };
 
 /* Matching state. The first half depends only on the package name and
@@ -107,10 +113,10 @@ struct pkg_match {
 	struct cand *cands;      /* fix candidates, sorted */
 	size_t n_cands;
 	bool cands_done;
-	unsigned char *matrix;   /* n_cands x n, enum tg_affect + 1; 0 = not yet */
 	/* per version */
 	enum tg_affect *res;
 	size_t *parent;
+	bool *group_hit;  /* by root: some member affects the version */
 	struct tg_vctx pv;
 	bool oom;
 };
@@ -188,6 +194,10 @@ static int group_advisories(struct pkg_match *m, struct tg_err *err)
 		if (strcmp(refs[i - 1].id, refs[i].id) == 0)
 			uf_union(m->parent, refs[i - 1].adv, refs[i].adv);
 	free(refs);
+	/* Point every member straight at its root: the finding builders ask
+	 * for roots in loops over all advisories. */
+	for (i = 0; i < m->n; i++)
+		m->parent[i] = uf_find(m->parent, i);
 	return 0;
 }
 
@@ -243,6 +253,8 @@ static int add_cand(struct pkg_match *m, const char *text, size_t *cap,
 	nc = &m->cands[m->n_cands];
 	nc->text = text;
 	nc->row_ready = false;
+	nc->hits = NULL;
+	nc->n_hits = 0;
 	tg_vctx_init_interned(&nc->v, text, &m->intern);
 	/* Slot 0 is always the primary scheme (cand_cmp relies on it). */
 	h = tg_vctx_get(&nc->v, m->primary, &m->oom);
@@ -299,42 +311,54 @@ static int collect_candidates(struct pkg_match *m, struct tg_err *err)
 		}
 		m->n_cands = out;
 	}
-	if (m->n_cands && m->n) {
-		size_t bytes;
-
-		if (!tg_size_mul(m->n_cands, m->n, &bytes) || bytes > ((size_t)64 << 20)) {
-			/* Too big to tabulate: no suggestion rather than a
-			 * huge allocation. */
-			for (i = 0; i < m->n_cands; i++)
-				tg_vctx_release(&m->cands[i].v);
-			m->n_cands = 0;
-			return 0;
-		}
-		m->matrix = calloc(1, bytes);
-		if (!m->matrix)
-			return tg_err_set(err, TG_ENOMEM, "out of memory");
-	}
 	return 0;
 }
 
-static enum tg_affect at_cand(struct pkg_match *m, size_t cand, size_t adv)
+/* The advisories whose versions lists hold canon: from the source's
+ * prebuilt index when it has one, else from the index built at load. */
+static const size_t *listing(const struct pkg_match *m, const char *canon,
+			     size_t *n)
 {
-	unsigned char *cell = &m->matrix[cand * m->n + adv];
+	const struct tg_vlist_entry *e;
+
+	*n = 0;
+	if (!canon)
+		return NULL;
+	if (m->list.listed)
+		return m->list.listed(m->list.listed_ctx, canon, n);
+	e = tg_vlist_find(&m->vl, canon);
+	if (!e)
+		return NULL;
+	*n = e->n;
+	return e->advs;
+}
+
+/* Fill the candidate's hits: advisories whose versions lists hold it,
+ * then every other whose ranges do not answer "no". */
+static int cand_row(struct pkg_match *m, size_t cand, struct tg_err *err)
+{
 	struct cand *c = &m->cands[cand];
+	unsigned char *listed;
+	const size_t *advs;
+	size_t k, n, a;
 
-	if (!c->row_ready) {
-		const char *canon = tg_vctx_canon(&c->v, m->primary, &m->oom);
-		const struct tg_vlist_entry *e = tg_vlist_find(&m->vl, canon);
-		size_t k;
-
-		c->row_ready = true;
-		for (k = 0; e && k < e->n; k++)
-			m->matrix[cand * m->n + e->advs[k]] = 1 + TG_AFFECT_YES;
+	if (c->row_ready)
+		return 0;
+	listed = calloc(m->n ? m->n : 1, 1);
+	c->hits = malloc((m->n ? m->n : 1) * sizeof(*c->hits));
+	if (!listed || !c->hits) {
+		free(listed);
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	}
-	if (!*cell)
-		*cell = (unsigned char)(1 + tg_cadv_eval_ranges(&m->c[adv], &c->v,
-								&m->oom));
-	return (enum tg_affect)(*cell - 1);
+	advs = listing(m, tg_vctx_canon(&c->v, m->primary, &m->oom), &n);
+	for (k = 0; k < n; k++)
+		listed[advs[k]] = 1;
+	for (a = 0; a < m->n; a++)
+		if (listed[a] || tg_cadv_eval_ranges(&m->c[a], &c->v, &m->oom) != TG_AFFECT_NO)
+			c->hits[c->n_hits++] = a;
+	free(listed);
+	c->row_ready = true;
+	return m->oom ? tg_err_set(err, TG_ENOMEM, "out of memory") : 0;
 }
 
 /* The smallest candidate above the installed version that no matched
@@ -350,7 +374,7 @@ static int suggest_fix(struct pkg_match *m, size_t root, const char **fix,
 	const char *fallback = NULL;
 	void *pv, *latest_h = NULL;
 	bool pv_pre, latest_ok = false;
-	size_t c, a, lo, hi, *members, *others, n_members = 0, n_others = 0;
+	size_t c, lo, hi;
 	int rc;
 
 	*fix = NULL;
@@ -373,23 +397,9 @@ static int suggest_fix(struct pkg_match *m, size_t root, const char **fix,
 		else
 			lo = mid + 1;
 	}
-	members = malloc((m->n ? m->n : 1) * sizeof(*members));
-	others = malloc((m->n ? m->n : 1) * sizeof(*others));
-	if (!members || !others) {
-		free(members);
-		free(others);
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
-	}
-	for (a = 0; a < m->n; a++) {
-		if (uf_find(m->parent, a) == root) {
-			if (m->res[a] == TG_AFFECT_YES)
-				members[n_members++] = a;
-		} else if (!m->list.items[a].withdrawn) {
-			others[n_others++] = a;
-		}
-	}
 	for (c = lo; c < m->n_cands && !*fix; c++) {
-		void *h = m->cands[c].v.slot[0].handle;
+		const struct cand *cd = &m->cands[c];
+		void *h = cd->v.slot[0].handle;
 		bool fixes = true, clean = true, no_new_hole = true;
 		size_t k;
 
@@ -398,28 +408,34 @@ static int suggest_fix(struct pkg_match *m, size_t root, const char **fix,
 		if (!pv_pre && !m->opts->allow_prerelease_fix &&
 		    m->primary->is_prerelease && m->primary->is_prerelease(h))
 			continue;
-		for (k = 0; k < n_members && fixes; k++)
-			if (at_cand(m, c, members[k]) != TG_AFFECT_NO)
-				fixes = false;
+		if ((rc = cand_row(m, c, err)))
+			return rc;
+		/* A matched member of the group that still holds the
+		 * candidate means it does not fix; any other (not withdrawn)
+		 * advisory makes it unclean, and a new hole when the
+		 * installed version is not already affected by it. */
+		for (k = 0; k < cd->n_hits && fixes; k++) {
+			size_t a = cd->hits[k];
+
+			if (uf_find(m->parent, a) == root) {
+				if (m->res[a] == TG_AFFECT_YES)
+					fixes = false;
+			} else if (!m->list.items[a].withdrawn) {
+				clean = false;
+				if (m->res[a] != TG_AFFECT_YES)
+					no_new_hole = false;
+				/* Neither a fix nor a new fallback: done. */
+				if (fallback || !no_new_hole)
+					break;
+			}
+		}
 		if (!fixes)
 			continue;
-		for (k = 0; k < n_others; k++) {
-			if (at_cand(m, c, others[k]) == TG_AFFECT_NO)
-				continue;
-			clean = false;
-			if (m->res[others[k]] != TG_AFFECT_YES)
-				no_new_hole = false;
-			/* Nothing more to learn from this candidate. */
-			if (fallback || !no_new_hole)
-				break;
-		}
 		if (clean)
-			*fix = m->cands[c].text;
+			*fix = cd->text;
 		else if (no_new_hole && !fallback)
-			fallback = m->cands[c].text;
+			fallback = cd->text;
 	}
-	free(members);
-	free(others);
 	if (!*fix)
 		*fix = fallback;
 	return 0;
@@ -488,6 +504,7 @@ static char *one_line(const struct tg_advisory *a)
 {
 	const char *s = a->summary && *a->summary ? a->summary : a->details;
 	size_t n, cut = 200;
+	char *out;
 
 	if (!s)
 		return NULL;
@@ -498,7 +515,13 @@ static char *one_line(const struct tg_advisory *a)
 		size_t sp = cut;
 		while (sp > cut / 2 && s[sp] != ' ')
 			sp--;
-		return tg_asprintf("%.*s...", (int)(sp > cut / 2 ? sp : cut), s);
+		n = sp > cut / 2 ? sp : cut;
+		out = malloc(n + 4);
+		if (out) {
+			memcpy(out, s, n);
+			memcpy(out + n, "...", 4);
+		}
+		return out;
 	}
 	return tg_strndup(s, n);
 }
@@ -695,21 +718,13 @@ static int emit_unknown(struct pkg_match *m, struct tg_report *report,
 {
 	struct strv recs = { 0 };
 	struct tg_finding f;
-	size_t i, j;
+	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < m->n; i++) {
-		size_t root;
-		bool group_hit = false;
-
-		if (m->res[i] != TG_AFFECT_UNKNOWN)
-			continue;
-		root = uf_find(m->parent, i);
-		for (j = 0; j < m->n && !group_hit; j++)
-			group_hit = m->res[j] == TG_AFFECT_YES && uf_find(m->parent, j) == root;
-		if (!group_hit && (rc = strv_add(&recs, m->list.items[i].id, err)))
+	for (i = 0; i < m->n; i++)
+		if (m->res[i] == TG_AFFECT_UNKNOWN && !m->group_hit[uf_find(m->parent, i)] &&
+		    (rc = strv_add(&recs, m->list.items[i].id, err)))
 			goto out;
-	}
 	if (!recs.n)
 		goto out;
 	qsort(recs.v, recs.n, sizeof(*recs.v), natural_cmp_p);
@@ -766,6 +781,8 @@ static void version_release(struct pkg_match *m)
 	m->res = NULL;
 	free(m->parent);
 	m->parent = NULL;
+	free(m->group_hit);
+	m->group_hit = NULL;
 	tg_vctx_release(&m->pv);
 }
 
@@ -774,10 +791,11 @@ static void pkg_match_release(struct pkg_match *m)
 	size_t i;
 
 	version_release(m);
-	for (i = 0; i < m->n_cands; i++)
+	for (i = 0; i < m->n_cands; i++) {
 		tg_vctx_release(&m->cands[i].v);
+		free(m->cands[i].hits);
+	}
 	free(m->cands);
-	free(m->matrix);
 	for (i = 0; m->c && i < m->n; i++)
 		tg_cadv_release(&m->c[i]);
 	free(m->c);
@@ -814,6 +832,9 @@ static int pkg_load(struct pkg_match *m, const struct tg_vuln_source *src,
 			m->list.items[i].withdrawn = true; /* unusable without an id */
 	if (!m->list.n)
 		return 0;
+	if (m->list.listed && m->primary != tg_vscheme_primary(eco))
+		return tg_err_set(err, TG_EINTERNAL, "a prebuilt versions index needs the "
+				  "built-in version schemes");
 	m->c = calloc(m->list.n, sizeof(*m->c));
 	if (!m->c)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
@@ -852,12 +873,11 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	{
 		/* Versions lists through the index, then the ranges. */
-		const char *canon = tg_vctx_canon(&m->pv, m->primary, &m->oom);
-		const struct tg_vlist_entry *e = tg_vlist_find(&m->vl, canon);
-		size_t k;
+		size_t k, n;
+		const size_t *advs = listing(m, tg_vctx_canon(&m->pv, m->primary, &m->oom), &n);
 
-		for (k = 0; e && k < e->n; k++)
-			m->res[e->advs[k]] = TG_AFFECT_YES;
+		for (k = 0; k < n; k++)
+			m->res[advs[k]] = TG_AFFECT_YES;
 		for (i = 0; i < m->n; i++) {
 			if (m->res[i] != TG_AFFECT_YES)
 				m->res[i] = tg_cadv_eval_ranges(&m->c[i], &m->pv, &m->oom);
@@ -883,19 +903,18 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 		if ((rc = src->latest_version(src->ctx, m->eco, m->norm, &m->latest, err)))
 			return rc;
 	}
+	/* Emit each group once, at its first matched member; remember which
+	 * groups matched for emit_unknown. */
+	m->group_hit = calloc(m->n, sizeof(*m->group_hit));
+	if (!m->group_hit)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	for (i = 0; i < m->n; i++) {
-		size_t j;
-		bool first = true;
+		size_t root = uf_find(m->parent, i);
 
-		if (m->res[i] != TG_AFFECT_YES)
+		if (m->res[i] != TG_AFFECT_YES || m->group_hit[root])
 			continue;
-		/* Emit each group once, at its first matched member. */
-		for (j = 0; j < i && first; j++)
-			if (m->res[j] == TG_AFFECT_YES &&
-			    uf_find(m->parent, j) == uf_find(m->parent, i))
-				first = false;
-		if (first && (rc = emit_group(m, uf_find(m->parent, i), report, pkg,
-					      inv, idx, err)))
+		m->group_hit[root] = true;
+		if ((rc = emit_group(m, root, report, pkg, inv, idx, err)))
 			return rc;
 	}
 	return emit_unknown(m, report, pkg, inv, idx, err);

@@ -58,10 +58,18 @@ static int add_padded(struct tg_buf *b, const char *s, size_t width,
 		rc = tg_buf_adds(b, s, err);
 	if (!rc && color && sgr)
 		rc = tg_buf_adds(b, "\033[0m", err);
-	while (!rc && !last && w++ < width)
-		rc = tg_buf_addc(b, ' ', err);
-	if (!rc && !last)
-		rc = tg_buf_adds(b, "  ", err);
+	if (!rc && !last) {
+		/* Padding plus the two-space gutter, in one append. */
+		static const char spaces[] = "                                                                ";
+		size_t pad = (w < width ? width - w : 0) + 2;
+
+		while (!rc && pad) {
+			size_t k = pad < sizeof(spaces) - 1 ? pad : sizeof(spaces) - 1;
+
+			rc = tg_buf_add(b, spaces, k, err);
+			pad -= k;
+		}
+	}
 	return rc;
 }
 

@@ -1,0 +1,100 @@
+/* The updater's last import step: one pkg_index record per package name
+ * that any advisory names, built from the affected/ranges/events tables
+ * through the same reader audit used before the records existed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db_internal.h"
+#include "db/pkg_record.h"
+
+struct build {
+	struct tg_pkg_encoder enc;
+	struct tg_err *err;
+	int rc;
+};
+
+static int on_entry(const struct tg_db_affected *a, void *ctx)
+{
+	struct build *b = ctx;
+
+	b->rc = tg_pkg_encoder_add(&b->enc, a, b->err);
+	return b->rc ? 1 : 0;
+}
+
+static int one_package(struct tg_db *db, sqlite3_stmt *ins, enum tg_ecosystem eco,
+		       const char *ecocol, const char *norm, struct tg_buf *buf,
+		       struct tg_err *err)
+{
+	struct build b = { .err = err };
+	int rc;
+
+	tg_buf_reset(buf);
+	if ((rc = tg_pkg_encoder_begin(&b.enc, eco, buf, err)))
+		goto out;
+	rc = tg_db_each_affected_tables(db, eco, norm, on_entry, &b, err);
+	if (b.rc)
+		rc = b.rc;
+	if (rc || (rc = tg_pkg_encoder_finish(&b.enc, err)))
+		goto out;
+	sqlite3_reset(ins);
+	sqlite3_bind_text(ins, 1, ecocol, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 2, norm, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(ins, 3, buf->data, (int)buf->len, SQLITE_STATIC);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		rc = tg_db_sql_error(db->sql, db->path, "writing a package record", err);
+	sqlite3_reset(ins);
+out:
+	tg_pkg_encoder_release(&b.enc);
+	return rc;
+}
+
+int tg_db_build_pkg_index(sqlite3 *sql, const char *path, struct tg_err *err)
+{
+	/* A reading handle over the writer's connection, for the reader's
+	 * statements; it owns nothing but them and its scratch space. */
+	struct tg_db db;
+	sqlite3_stmt *names = NULL, *ins = NULL;
+	struct tg_buf buf;
+	size_t i;
+	int rc = 0, s;
+
+	memset(&db, 0, sizeof(db));
+	db.sql = sql;
+	db.path = (char *)path;
+	tg_buf_init(&buf, (size_t)256 << 20);
+	if (sqlite3_prepare_v2(sql, "SELECT DISTINCT ecosystem, norm_name FROM affected"
+			       " ORDER BY ecosystem, norm_name", -1, &names, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql, "INSERT INTO pkg_index VALUES(?1, ?2, ?3)", -1,
+			       &ins, NULL) != SQLITE_OK) {
+		rc = tg_db_sql_error(sql, path, "building the package index", err);
+		goto out;
+	}
+	while ((s = sqlite3_step(names)) == SQLITE_ROW) {
+		const char *ecocol = (const char *)sqlite3_column_text(names, 0);
+		const char *norm = (const char *)sqlite3_column_text(names, 1);
+		enum tg_ecosystem eco;
+
+		if (!ecocol || !norm)
+			continue;
+		if (strcmp(ecocol, tg_db_eco_column(TG_ECO_PYPI)) == 0)
+			eco = TG_ECO_PYPI;
+		else if (strcmp(ecocol, tg_db_eco_column(TG_ECO_NPM)) == 0)
+			eco = TG_ECO_NPM;
+		else
+			continue; /* matched by no reader */
+		if ((rc = one_package(&db, ins, eco, ecocol, norm, &buf, err)))
+			goto out;
+	}
+	if (s != SQLITE_DONE)
+		rc = tg_db_sql_error(sql, path, "building the package index", err);
+out:
+	sqlite3_finalize(names);
+	sqlite3_finalize(ins);
+	for (i = 0; i < STMT__COUNT; i++)
+		sqlite3_finalize(db.stmts[i]);
+	free(db.scratch.ranges);
+	free(db.scratch.events);
+	free(db.scratch.versions);
+	tg_buf_release(&buf);
+	return rc;
+}
