@@ -9,6 +9,7 @@ set -u
 : "${TG_BIN:?}" "${TG_BUILD_DIR:?}" "${TG_SOURCE_DIR:?}"
 runs=${BENCH_RUNS:-5}
 ref_runs=${BENCH_REF_RUNS:-3}
+reps=${BENCH_REPS:-10}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db="$TG_BUILD_DIR/bench-audit.db"
@@ -24,34 +25,39 @@ fi
 lock="$tmp/requirements-synthetic.txt"
 /usr/bin/python3 "$TG_SOURCE_DIR/tests/reference/gen_lockfile.py" "$zip" 1000 > "$lock"
 
-# measure LABEL RUNS CMD...: run CMD RUNS times (after one warm-up run),
-# print the medians of wall time, CPU time (user + sys) and peak RSS, and
-# leave them in $tmp/last.
+# measure LABEL RUNS REPS CMD...: time REPS back-to-back runs of CMD as one
+# sample (time(1) counts in hundredths of a second: a run of a few
+# hundredths needs repeating to be measured), RUNS samples after one
+# warm-up run; print the medians per run of wall time, CPU time (user +
+# sys) and peak RSS, and leave them in $tmp/last.
 measure() {
-	local label=$1 n=$2 i
-	shift 2
+	local label=$1 n=$2 reps=$3 i
+	shift 3
 	"$@" >/dev/null 2>&1
 	: > "$tmp/runs"
 	for ((i = 0; i < n; i++)); do
-		/usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$@" >/dev/null 2>/dev/null
-		cat "$tmp/t" >> "$tmp/runs"
+		/usr/bin/time -f "%e %U %S %M" -o "$tmp/t" \
+			bash -c 'r=$1; shift; for ((k = 0; k < r; k++)); do "$@"; done' _ "$reps" "$@" \
+			>/dev/null 2>/dev/null
+		awk -v r="$reps" '{ printf "%.5f %.5f %.5f %d\n", $1 / r, $2 / r, $3 / r, $4 }' \
+			"$tmp/t" >> "$tmp/runs"
 	done
 	local wall cpu rss mid=$(((n + 1) / 2))
 	wall=$(awk '{ print $1 }' "$tmp/runs" | sort -g | sed -n "${mid}p")
-	cpu=$(awk '{ printf "%.3f\n", $2 + $3 }' "$tmp/runs" | sort -g | sed -n "${mid}p")
+	cpu=$(awk '{ printf "%.4f\n", $2 + $3 }' "$tmp/runs" | sort -g | sed -n "${mid}p")
 	rss=$(awk '{ print $4 }' "$tmp/runs" | sort -g | sed -n "${mid}p")
-	printf '   %-30s wall %7.3f s   cpu %7.3f s   peak RSS %6.1f MB   (median of %d)\n' \
-		"$label" "$wall" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$n"
+	printf '   %-30s wall %7.4f s   cpu %7.4f s   peak RSS %6.1f MB   (median of %d x %d runs)\n' \
+		"$label" "$wall" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$n" "$reps"
 	echo "$wall $cpu $rss" > "$tmp/last"
 }
 
 echo "   lockfile: 1000 packages (tests/reference/gen_lockfile.py), database: $(du -h "$db" | cut -f1)"
-measure "tollgate audit (table)" "$runs" \
+measure "tollgate audit (table)" "$runs" "$reps" \
 	"$TG_BIN" --db "$db" audit "$lock" --python-version 3.11 --no-config --fail-on none
 read -r tw tc tr < "$tmp/last"
-measure "tollgate audit --format json" "$runs" \
+measure "tollgate audit --format json" "$runs" "$reps" \
 	"$TG_BIN" --db "$db" audit "$lock" --python-version 3.11 --no-config --fail-on none --format json
-measure "reference (python3 packaging)" "$ref_runs" \
+measure "reference (python3 packaging)" "$ref_runs" 1 \
 	/usr/bin/python3 "$TG_SOURCE_DIR/tests/reference/osv_match.py" --zip "$zip" --requirements "$lock"
 read -r pw pc pr < "$tmp/last"
 awk -v tw="$tw" -v tc="$tc" -v tr="$tr" -v pw="$pw" -v pc="$pc" -v pr="$pr" 'BEGIN {

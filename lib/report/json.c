@@ -140,31 +140,54 @@ static void jw_raw(struct jw *w, const char *s)
 		w->rc = tg_buf_adds(w->out, s, w->err);
 }
 
-/* Dump v (consumed) indented as if nested `indent` spaces deep. */
+struct jw_dump {
+	struct jw *w;
+	int indent;
+};
+
+/* jansson hands the text over in pieces: copy each run up to a newline
+ * at once, and indent after every newline. */
+static int jw_dump_cb(const char *buf, size_t size, void *data)
+{
+	static const char spaces[] = "        ";
+	struct jw_dump *d = data;
+	struct jw *w = d->w;
+
+	while (size && !w->rc) {
+		const char *nl = memchr(buf, '\n', size);
+		size_t n = nl ? (size_t)(nl - buf) + 1 : size;
+
+		w->rc = tg_buf_add(w->out, buf, n, w->err);
+		if (nl && !w->rc)
+			w->rc = tg_buf_add(w->out, spaces, (size_t)d->indent, w->err);
+		buf += n;
+		size -= n;
+	}
+	return w->rc ? -1 : 0;
+}
+
+/* Dump v (consumed) indented as if nested `indent` (at most 8) spaces
+ * deep. */
 static void jw_value(struct jw *w, json_t *v, int indent)
 {
-	char *s, *p;
+	struct jw_dump d = { w, indent };
+	int r;
 
 	if (!v) {
 		if (!w->rc)
 			w->rc = tg_err_set(w->err, TG_ENOMEM, "out of memory building the JSON report");
 		return;
 	}
-	s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6) |
-			  JSON_ENCODE_ANY);
-	json_decref(v);
-	if (!s) {
-		if (!w->rc)
-			w->rc = tg_err_set(w->err, TG_ENOMEM, "cannot serialise the report");
+	if (w->rc) {
+		json_decref(v);
 		return;
 	}
-	for (p = s; *p && !w->rc; p++) {
-		w->rc = tg_buf_addc(w->out, *p, w->err);
-		if (*p == '\n')
-			for (int k = 0; k < indent && !w->rc; k++)
-				w->rc = tg_buf_addc(w->out, ' ', w->err);
-	}
-	free(s);
+	r = json_dump_callback(v, jw_dump_cb, &d,
+			       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6) |
+			       JSON_ENCODE_ANY);
+	json_decref(v);
+	if (r != 0 && !w->rc)
+		w->rc = tg_err_set(w->err, TG_ENOMEM, "cannot serialise the report");
 }
 
 static void jw_member(struct jw *w, const char *key, json_t *v)
