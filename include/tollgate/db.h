@@ -222,6 +222,19 @@ int tg_db_pkg_entry(struct tg_db_pkg *p, size_t i, bool with_versions,
  * opaque cursor for tg_db_pkg_listing_at. */
 size_t tg_db_pkg_listing(const struct tg_db_pkg *p, const char *key,
 			 const void **at);
+/* The descriptive fields of entry i's advisory, stored in the record so
+ * that a report needs no further query. Strings point into the record;
+ * the arrays stay valid until the next call for this record. severity
+ * holds n_severity (type, score) pairs, 2 strings each. */
+struct tg_db_pkg_brief {
+	const char *summary, *details, *published, *db_severity;
+	const char *const *aliases;
+	size_t n_aliases;
+	const char *const *severity;
+	size_t n_severity;
+};
+int tg_db_pkg_brief(struct tg_db_pkg *p, size_t i, struct tg_db_pkg_brief *out,
+		    struct tg_err *err);
 /* The k-th entry index of a listing (ascending). */
 size_t tg_db_pkg_listing_at(const void *at, size_t k);
 void tg_db_pkg_free(struct tg_db_pkg *p);

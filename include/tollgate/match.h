@@ -86,6 +86,10 @@ struct tg_advisory {
 	struct tg_adv_affected *affected;
 	size_t n_affected;
 	bool details_loaded; /* tg_vuln_source.details() has filled it */
+	/* For the source's own use: where it can find the details (the
+	 * database points at its package record). Borrowed. */
+	void *src_ref;
+	size_t src_index;
 };
 
 struct tg_advisory_list {

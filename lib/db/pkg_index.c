@@ -8,16 +8,66 @@
 #include "db/pkg_record.h"
 
 struct build {
+	struct tg_db *db;
 	struct tg_pkg_encoder enc;
+	struct tg_db_advisory adv; /* the current entry's advisory */
+	bool have_adv;
+	const char **strs;
+	size_t cap_strs;
 	struct tg_err *err;
 	int rc;
 };
 
+/* The advisory's descriptive fields as a brief (borrowing b->adv). */
+static int brief_of(struct build *b, struct tg_db_pkg_brief *br)
+{
+	const struct tg_db_advisory *a = &b->adv;
+	size_t need = a->n_aliases + 2 * a->n_severity + 1, i;
+
+	memset(br, 0, sizeof(*br));
+	if (need > b->cap_strs) {
+		const char **ns = realloc(b->strs, need * sizeof(*ns));
+
+		if (!ns)
+			return tg_err_set(b->err, TG_ENOMEM, "out of memory");
+		b->strs = ns;
+		b->cap_strs = need;
+	}
+	for (i = 0; i < a->n_aliases; i++)
+		b->strs[i] = a->aliases[i];
+	for (i = 0; i < a->n_severity; i++) {
+		b->strs[a->n_aliases + 2 * i] = a->severity[i].type ? a->severity[i].type : "";
+		b->strs[a->n_aliases + 2 * i + 1] = a->severity[i].score ? a->severity[i].score : "";
+	}
+	br->summary = a->summary;
+	br->details = a->details;
+	br->published = a->published;
+	br->db_severity = a->db_severity;
+	br->aliases = b->strs;
+	br->n_aliases = a->n_aliases;
+	br->severity = b->strs + a->n_aliases;
+	br->n_severity = a->n_severity;
+	return 0;
+}
+
 static int on_entry(const struct tg_db_affected *a, void *ctx)
 {
 	struct build *b = ctx;
+	struct tg_db_pkg_brief br;
+	bool found = false;
 
-	b->rc = tg_pkg_encoder_add(&b->enc, a, b->err);
+	/* Entries of one advisory come together: read it once. */
+	if (!b->have_adv || strcmp(b->adv.id, a->advisory_id) != 0) {
+		tg_db_advisory_release(&b->adv);
+		b->have_adv = false;
+		if ((b->rc = tg_db_advisory_get_parts(b->db, a->advisory_id, 0, &b->adv,
+						      &found, b->err)))
+			return 1;
+		b->have_adv = found;
+	}
+	if (b->have_adv && (b->rc = brief_of(b, &br)))
+		return 1;
+	b->rc = tg_pkg_encoder_add(&b->enc, a, b->have_adv ? &br : NULL, b->err);
 	return b->rc ? 1 : 0;
 }
 
@@ -25,7 +75,7 @@ static int one_package(struct tg_db *db, sqlite3_stmt *ins, enum tg_ecosystem ec
 		       const char *ecocol, const char *norm, struct tg_buf *buf,
 		       struct tg_err *err)
 {
-	struct build b = { .err = err };
+	struct build b = { .db = db, .err = err };
 	int rc;
 
 	tg_buf_reset(buf);
@@ -45,6 +95,8 @@ static int one_package(struct tg_db *db, sqlite3_stmt *ins, enum tg_ecosystem ec
 	sqlite3_reset(ins);
 out:
 	tg_pkg_encoder_release(&b.enc);
+	tg_db_advisory_release(&b.adv);
+	free(b.strs);
 	return rc;
 }
 

@@ -87,8 +87,58 @@ static int key_ref_cmp(const void *pa, const void *pb)
 	return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
-static int put_entry(struct tg_buf *b, const struct tg_db_affected *a,
+/* A u32 placeholder at *at, filled by end_sized with the size of what
+ * was written after it. */
+static int begin_sized(struct tg_buf *b, size_t *at, struct tg_err *err)
+{
+	*at = b->len;
+	return put_u32(b, 0, err);
+}
+
+static int end_sized(struct tg_buf *b, size_t at, struct tg_err *err)
+{
+	size_t bytes = b->len - at - 4;
+	unsigned char *p;
+
+	if (bytes >= NULL_LEN)
+		return tg_err_set(err, TG_ELIMIT, "package record: entry too long");
+	p = (unsigned char *)b->data + at;
+	p[0] = (unsigned char)bytes;
+	p[1] = (unsigned char)(bytes >> 8);
+	p[2] = (unsigned char)(bytes >> 16);
+	p[3] = (unsigned char)(bytes >> 24);
+	return 0;
+}
+
+static int put_brief(struct tg_buf *b, const struct tg_db_pkg_brief *br,
 		     struct tg_err *err)
+{
+	static const struct tg_db_pkg_brief none;
+	size_t at, i;
+	int rc;
+
+	if (!br)
+		br = &none;
+	if ((rc = begin_sized(b, &at, err)) ||
+	    (rc = put_str(b, br->summary, err)) ||
+	    (rc = put_str(b, br->details, err)) ||
+	    (rc = put_str(b, br->published, err)) ||
+	    (rc = put_str(b, br->db_severity, err)) ||
+	    (rc = put_count(b, br->n_aliases, err)))
+		return rc;
+	for (i = 0; i < br->n_aliases; i++)
+		if ((rc = put_str(b, br->aliases[i], err)))
+			return rc;
+	if ((rc = put_count(b, br->n_severity, err)))
+		return rc;
+	for (i = 0; i < 2 * br->n_severity; i++)
+		if ((rc = put_str(b, br->severity[i], err)))
+			return rc;
+	return end_sized(b, at, err);
+}
+
+static int put_entry(struct tg_buf *b, const struct tg_db_affected *a,
+		     const struct tg_db_pkg_brief *brief, struct tg_err *err)
 {
 	size_t i, j;
 	int rc;
@@ -119,24 +169,17 @@ static int put_entry(struct tg_buf *b, const struct tg_db_affected *a,
 	/* The byte size of the list first: readers that do not want the
 	 * list (the matcher uses the key index) step over it. */
 	{
-		size_t at = b->len, bytes;
-		unsigned char *p;
+		size_t at;
 
-		if ((rc = put_count(b, a->n_versions, err)) || (rc = put_u32(b, 0, err)))
+		if ((rc = put_count(b, a->n_versions, err)) || (rc = begin_sized(b, &at, err)))
 			return rc;
 		for (i = 0; i < a->n_versions; i++)
 			if ((rc = put_str(b, a->versions[i], err)))
 				return rc;
-		bytes = b->len - at - 8;
-		if (bytes >= NULL_LEN)
-			return tg_err_set(err, TG_ELIMIT, "package record: versions list too long");
-		p = (unsigned char *)b->data + at + 4;
-		p[0] = (unsigned char)bytes;
-		p[1] = (unsigned char)(bytes >> 8);
-		p[2] = (unsigned char)(bytes >> 16);
-		p[3] = (unsigned char)(bytes >> 24);
+		if ((rc = end_sized(b, at, err)))
+			return rc;
 	}
-	return 0;
+	return put_brief(b, brief, err);
 }
 
 int tg_pkg_encoder_begin(struct tg_pkg_encoder *e, enum tg_ecosystem eco,
@@ -152,7 +195,7 @@ int tg_pkg_encoder_begin(struct tg_pkg_encoder *e, enum tg_ecosystem eco,
 }
 
 int tg_pkg_encoder_add(struct tg_pkg_encoder *e, const struct tg_db_affected *a,
-		       struct tg_err *err)
+		       const struct tg_db_pkg_brief *brief, struct tg_err *err)
 {
 	size_t i, need;
 	int rc;
@@ -162,7 +205,7 @@ int tg_pkg_encoder_add(struct tg_pkg_encoder *e, const struct tg_db_affected *a,
 	    need > TG_PKG_RECORD_MAX_ITEMS)
 		return tg_err_set(err, TG_ELIMIT, "package record of %s: too many entries "
 				  "or versions", a->norm_name ? a->norm_name : "?");
-	if ((rc = put_entry(e->out, a, err)))
+	if ((rc = put_entry(e->out, a, brief, err)))
 		return rc;
 	if (need > e->cap_refs) {
 		size_t ncap = e->cap_refs ? e->cap_refs : 64, bytes;
@@ -246,6 +289,8 @@ struct pkg_entry {
 	const unsigned char *versions; /* first versions-list string */
 	size_t n_versions;
 	size_t versions_bytes;
+	const unsigned char *brief;    /* checked when read */
+	size_t brief_bytes;
 };
 
 struct tg_db_pkg {
@@ -259,6 +304,8 @@ struct tg_db_pkg {
 	size_t n_keys;
 	const char **versions; /* scratch for tg_db_pkg_entry */
 	size_t cap_versions;
+	const char **strs;     /* scratch for tg_db_pkg_brief */
+	size_t cap_strs;
 };
 
 struct reader {
@@ -442,6 +489,13 @@ static int read_entry(struct reader *r, struct tg_db_pkg *p, struct pkg_entry *e
 	e->versions_bytes = bytes;
 	if (!r->bad)
 		r->p += bytes;
+	bytes = get_u32(r);
+	if (!r->bad && bytes > (size_t)(r->end - r->p))
+		bad(r, "advisory fields out of range");
+	e->brief = r->p;
+	e->brief_bytes = bytes;
+	if (!r->bad)
+		r->p += bytes;
 	return r->bad ? r->err->code : 0;
 }
 
@@ -586,6 +640,46 @@ int tg_db_pkg_entry(struct tg_db_pkg *p, size_t i, bool with_versions,
 	return 0;
 }
 
+int tg_db_pkg_brief(struct tg_db_pkg *p, size_t i, struct tg_db_pkg_brief *out,
+		    struct tg_err *err)
+{
+	const struct pkg_entry *e;
+	struct reader r;
+	size_t n_aliases, n_sev, k;
+
+	memset(out, 0, sizeof(*out));
+	if (!p || i >= p->n_entries)
+		return tg_err_set(err, TG_EINTERNAL, "package record entry out of range");
+	e = &p->entries[i];
+	r = (struct reader){ e->brief, e->brief + e->brief_bytes, "package record", err, false };
+	out->summary = get_str(&r);
+	out->details = get_str(&r);
+	out->published = get_str(&r);
+	out->db_severity = get_str(&r);
+	n_aliases = get_count(&r);
+	if (!r.bad && !grow_to((void **)&p->strs, &p->cap_strs, n_aliases + 1, sizeof(*p->strs)))
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	for (k = 0; k < n_aliases && !r.bad; k++)
+		p->strs[k] = get_str_nonnull(&r, "NULL alias");
+	n_sev = get_count(&r);
+	if (!r.bad && !grow_to((void **)&p->strs, &p->cap_strs, n_aliases + 2 * n_sev + 1,
+			       sizeof(*p->strs)))
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	for (k = 0; k < 2 * n_sev && !r.bad; k++)
+		p->strs[n_aliases + k] = get_str_nonnull(&r, "NULL severity");
+	if (!r.bad && r.p != r.end)
+		bad(&r, "advisory fields size");
+	if (r.bad) {
+		memset(out, 0, sizeof(*out));
+		return err->code;
+	}
+	out->aliases = p->strs;
+	out->n_aliases = n_aliases;
+	out->severity = p->strs + n_aliases;
+	out->n_severity = n_sev;
+	return 0;
+}
+
 size_t tg_db_pkg_listing(const struct tg_db_pkg *p, const char *key,
 			 const void **at)
 {
@@ -623,5 +717,6 @@ void tg_db_pkg_free(struct tg_db_pkg *p)
 	free(p->events);
 	free(p->keys);
 	free(p->versions);
+	free(p->strs);
 	free(p);
 }

@@ -17,7 +17,10 @@
  *            str modified, str name, str norm_name, u32 entry_index,
  *            str database_specific, str ecosystem_specific,
  *            u32 n_ranges range*, u32 n_versions, u32 bytes, str*
- *            (bytes: the size of the strings that follow)
+ *            (bytes: the size of the strings that follow),
+ *            u32 bytes, brief (bytes: its size)
+ *   brief := str summary, str details, str published, str db_severity,
+ *            u32 n_aliases str*, u32 n_severity (str type, str score)*
  *   range := u8 type, str repo, u32 n_events (u8 kind, str version)*
  *   key   := str canonical version, u32 n, u32 entry*n (ascending)
  * keys are sorted by strcmp and unique. The database file may be damaged
@@ -62,8 +65,9 @@ struct tg_pkg_encoder {
 
 int tg_pkg_encoder_begin(struct tg_pkg_encoder *e, enum tg_ecosystem eco,
 			 struct tg_buf *out, struct tg_err *err);
+/* brief: the advisory's descriptive fields, or NULL for none. */
 int tg_pkg_encoder_add(struct tg_pkg_encoder *e, const struct tg_db_affected *a,
-		       struct tg_err *err);
+		       const struct tg_db_pkg_brief *brief, struct tg_err *err);
 int tg_pkg_encoder_finish(struct tg_pkg_encoder *e, struct tg_err *err);
 void tg_pkg_encoder_release(struct tg_pkg_encoder *e);
 

@@ -92,7 +92,8 @@ static char *group_key(int64_t group)
 }
 
 static int add_entry(struct tg_advisory_list *out, struct tg_advisory **cur,
-		     const struct tg_db_affected *a, struct tg_err *err)
+		     const struct tg_db_affected *a, struct listed *l, size_t index,
+		     struct tg_err *err)
 {
 	struct tg_adv_affected *af;
 	size_t i, j;
@@ -108,6 +109,8 @@ static int add_entry(struct tg_advisory_list *out, struct tg_advisory **cur,
 		c->group = group_key(a->group);
 		c->modified = a->modified ? tg_strdup(a->modified) : NULL;
 		c->withdrawn = a->withdrawn;
+		c->src_ref = l;
+		c->src_index = index;
 		if (!c->id || !c->group || (a->modified && !c->modified))
 			return tg_err_set(err, TG_ENOMEM, "out of memory");
 	}
@@ -153,7 +156,7 @@ static int db_advisories(void *ctx, enum tg_ecosystem eco, const char *norm_name
 		struct tg_db_affected a;
 
 		if ((rc = tg_db_pkg_entry(l->pkg, i, false, &a, err)) ||
-		    (rc = add_entry(out, &cur, &a, err)))
+		    (rc = add_entry(out, &cur, &a, l, i, err)))
 			goto fail;
 		l->adv_of[i] = a.withdrawn ? SIZE_MAX : out->n - 1;
 	}
@@ -167,6 +170,54 @@ fail:
 	return rc;
 }
 
+/* Severity vectors the matcher scores: the first CVSS v3 and v4. */
+static int take_severity(struct tg_advisory *adv, const char *type, const char *score,
+			 struct tg_err *err)
+{
+	char **dst = NULL;
+
+	if (!type || !score)
+		return 0;
+	if (strcmp(type, "CVSS_V3") == 0)
+		dst = &adv->cvss_v3;
+	else if (strcmp(type, "CVSS_V4") == 0)
+		dst = &adv->cvss_v4;
+	if (!dst || *dst)
+		return 0;
+	*dst = tg_strdup(score);
+	return *dst ? 0 : tg_err_set(err, TG_ENOMEM, "out of memory");
+}
+
+static int take_str(char **dst, const char *src, struct tg_err *err)
+{
+	if (!src || *dst)
+		return 0;
+	*dst = tg_strdup(src);
+	return *dst ? 0 : tg_err_set(err, TG_ENOMEM, "out of memory");
+}
+
+/* From the package record the advisory came from: no query. */
+static int details_from_record(struct tg_advisory *adv, struct tg_err *err)
+{
+	struct listed *l = adv->src_ref;
+	struct tg_db_pkg_brief b;
+	size_t i;
+	int rc;
+
+	if ((rc = tg_db_pkg_brief(l->pkg, adv->src_index, &b, err)))
+		return rc;
+	if ((rc = take_str(&adv->summary, b.summary, err)) ||
+	    (rc = take_str(&adv->details, b.details, err)) ||
+	    (rc = take_str(&adv->published, b.published, err)) ||
+	    (rc = take_str(&adv->db_severity, b.db_severity, err)))
+		return rc;
+	for (i = 0; i < b.n_aliases && !rc; i++)
+		rc = tg_advisory_add_alias(adv, b.aliases[i], err);
+	for (i = 0; i < b.n_severity && !rc; i++)
+		rc = take_severity(adv, b.severity[2 * i], b.severity[2 * i + 1], err);
+	return rc;
+}
+
 static int db_details(void *ctx, struct tg_advisory *adv, struct tg_err *err)
 {
 	struct tg_db_advisory a;
@@ -174,6 +225,8 @@ static int db_details(void *ctx, struct tg_advisory *adv, struct tg_err *err)
 	size_t i;
 	int rc;
 
+	if (adv->src_ref)
+		return details_from_record(adv, err);
 	if ((rc = tg_db_advisory_get_parts(ctx, adv->id, 0, &a, &found, err)))
 		return rc;
 	if (!found)
@@ -187,21 +240,8 @@ static int db_details(void *ctx, struct tg_advisory *adv, struct tg_err *err)
 #undef TAKE
 	for (i = 0; i < a.n_aliases && !rc; i++)
 		rc = tg_advisory_add_alias(adv, a.aliases[i], err);
-	for (i = 0; i < a.n_severity && !rc; i++) {
-		char **dst = NULL;
-
-		if (!a.severity[i].type || !a.severity[i].score)
-			continue;
-		if (strcmp(a.severity[i].type, "CVSS_V3") == 0)
-			dst = &adv->cvss_v3;
-		else if (strcmp(a.severity[i].type, "CVSS_V4") == 0)
-			dst = &adv->cvss_v4;
-		if (dst && !*dst) {
-			*dst = tg_strdup(a.severity[i].score);
-			if (!*dst)
-				rc = tg_err_set(err, TG_ENOMEM, "out of memory");
-		}
-	}
+	for (i = 0; i < a.n_severity && !rc; i++)
+		rc = take_severity(adv, a.severity[i].type, a.severity[i].score, err);
 	tg_db_advisory_release(&a);
 	return rc;
 }

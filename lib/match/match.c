@@ -411,16 +411,18 @@ static int suggest_fix(struct pkg_match *m, size_t root, const char **fix,
 		if ((rc = cand_row(m, c, err)))
 			return rc;
 		/* A matched member of the group that still holds the
-		 * candidate means it does not fix; any other (not withdrawn)
-		 * advisory makes it unclean, and a new hole when the
+		 * candidate means it does not fix; any other advisory makes
+		 * it unclean, and a new hole when the
 		 * installed version is not already affected by it. */
 		for (k = 0; k < cd->n_hits && fixes; k++) {
 			size_t a = cd->hits[k];
 
-			if (uf_find(m->parent, a) == root) {
+			/* Hits are never withdrawn (they answer "no"); parent
+			 * is compressed: parent[a] is a's root. */
+			if (m->parent[a] == root) {
 				if (m->res[a] == TG_AFFECT_YES)
 					fixes = false;
-			} else if (!m->list.items[a].withdrawn) {
+			} else {
 				clean = false;
 				if (m->res[a] != TG_AFFECT_YES)
 					no_new_hole = false;
@@ -631,7 +633,7 @@ static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report
 	for (i = 0; i < m->n; i++) {
 		const struct tg_advisory *a = &m->list.items[i];
 
-		if (a->withdrawn || uf_find(m->parent, i) != root)
+		if (a->withdrawn || m->parent[i] != root)
 			continue;
 		if ((rc = strv_add(&ids, a->id, err)))
 			goto out;
@@ -671,17 +673,17 @@ static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report
 	/* Representative record: the chosen id when it is a record, else the
 	 * first record that has a summary. */
 	for (i = 0; i < m->n && !rep; i++)
-		if (m->res[i] == TG_AFFECT_YES && uf_find(m->parent, i) == root &&
+		if (m->res[i] == TG_AFFECT_YES && m->parent[i] == root &&
 		    strcmp(m->list.items[i].id, f.id) == 0)
 			rep = &m->list.items[i];
 	for (j = 0; j < records.n && !rep; j++)
 		for (i = 0; i < m->n && !rep; i++)
-			if (m->res[i] == TG_AFFECT_YES && uf_find(m->parent, i) == root &&
+			if (m->res[i] == TG_AFFECT_YES && m->parent[i] == root &&
 			    strcmp(m->list.items[i].id, records.v[j]) == 0 &&
 			    m->list.items[i].summary)
 				rep = &m->list.items[i];
 	for (i = 0; i < m->n && !rep; i++)
-		if (m->res[i] == TG_AFFECT_YES && uf_find(m->parent, i) == root &&
+		if (m->res[i] == TG_AFFECT_YES && m->parent[i] == root &&
 		    strcmp(m->list.items[i].id, records.v[0]) == 0)
 			rep = &m->list.items[i];
 	f.kind = malicious ? TG_FIND_MALICIOUS : TG_FIND_VULNERABILITY;
@@ -722,7 +724,7 @@ static int emit_unknown(struct pkg_match *m, struct tg_report *report,
 	int rc = 0;
 
 	for (i = 0; i < m->n; i++)
-		if (m->res[i] == TG_AFFECT_UNKNOWN && !m->group_hit[uf_find(m->parent, i)] &&
+		if (m->res[i] == TG_AFFECT_UNKNOWN && !m->group_hit[m->parent[i]] &&
 		    (rc = strv_add(&recs, m->list.items[i].id, err)))
 			goto out;
 	if (!recs.n)
@@ -909,7 +911,7 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 	if (!m->group_hit)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	for (i = 0; i < m->n; i++) {
-		size_t root = uf_find(m->parent, i);
+		size_t root = m->parent[i];
 
 		if (m->res[i] != TG_AFFECT_YES || m->group_hit[root])
 			continue;

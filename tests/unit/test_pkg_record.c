@@ -63,7 +63,7 @@ static void encode(const struct tg_db_affected *e, size_t n, enum tg_ecosystem e
 	tg_buf_init(b, (size_t)1 << 20);
 	assert_int_equal(tg_pkg_encoder_begin(&enc, eco, b, &err), 0);
 	for (i = 0; i < n; i++)
-		assert_int_equal(tg_pkg_encoder_add(&enc, &e[i], &err), 0);
+		assert_int_equal(tg_pkg_encoder_add(&enc, &e[i], NULL, &err), 0);
 	assert_int_equal(tg_pkg_encoder_finish(&enc, &err), 0);
 	tg_pkg_encoder_release(&enc);
 }
