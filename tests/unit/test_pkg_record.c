@@ -53,6 +53,16 @@ static void entries(struct tg_db_affected e[3])
 	};
 }
 
+static const char *const brief_aliases[] = { "CVE-2024-0001", "PYSEC-2024-9" };
+static const char *const brief_sev[] = { "CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+					 "CVSS_V4", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N" };
+static const struct tg_db_pkg_brief brief0 = {
+	.summary = "Demo flaw", .details = "Line one.\nLine two.", .published = NULL,
+	.db_severity = "HIGH", .aliases = brief_aliases, .n_aliases = 2,
+	.severity = brief_sev, .n_severity = 2,
+};
+
+/* Entry 0 carries brief0, the others none. */
 static void encode(const struct tg_db_affected *e, size_t n, enum tg_ecosystem eco,
 		   struct tg_buf *b)
 {
@@ -63,7 +73,7 @@ static void encode(const struct tg_db_affected *e, size_t n, enum tg_ecosystem e
 	tg_buf_init(b, (size_t)1 << 20);
 	assert_int_equal(tg_pkg_encoder_begin(&enc, eco, b, &err), 0);
 	for (i = 0; i < n; i++)
-		assert_int_equal(tg_pkg_encoder_add(&enc, &e[i], NULL, &err), 0);
+		assert_int_equal(tg_pkg_encoder_add(&enc, &e[i], i == 0 ? &brief0 : NULL, &err), 0);
 	assert_int_equal(tg_pkg_encoder_finish(&enc, &err), 0);
 	tg_pkg_encoder_release(&enc);
 }
@@ -144,6 +154,24 @@ static void round_trip(void **state)
 		assert_entry_equal(&got, &e[i], false);
 	}
 	assert_int_equal(tg_db_pkg_entry(p, 3, false, &got, &err), TG_EINTERNAL);
+	{
+		struct tg_db_pkg_brief br;
+
+		assert_int_equal(tg_db_pkg_brief(p, 0, &br, &err), 0);
+		assert_string_equal(br.summary, "Demo flaw");
+		assert_string_equal(br.details, "Line one.\nLine two.");
+		assert_null(br.published);
+		assert_string_equal(br.db_severity, "HIGH");
+		assert_int_equal(br.n_aliases, 2);
+		assert_string_equal(br.aliases[1], "PYSEC-2024-9");
+		assert_int_equal(br.n_severity, 2);
+		assert_string_equal(br.severity[2], "CVSS_V4");
+		assert_string_equal(br.severity[3], brief_sev[3]);
+		assert_int_equal(tg_db_pkg_brief(p, 1, &br, &err), 0);
+		assert_null(br.summary);
+		assert_int_equal(br.n_aliases, 0);
+		assert_int_equal(tg_db_pkg_brief(p, 3, &br, &err), TG_EINTERNAL);
+	}
 	/* PEP 440 normal forms: 1.0-rc1 and 1.0rc1 are one key, 01.2 and
 	 * 1.2 another; 1.0 and 1.0.0 stay apart (as the matcher compares). */
 	listing_str(p, "1.0rc1", l, sizeof(l));
@@ -272,6 +300,34 @@ static int dump_entry(const struct tg_db_affected *a, void *ctx)
 	return 0;
 }
 
+/* The record's copy of the advisory's fields equals the advisories,
+ * aliases and severities tables. */
+static void check_brief(struct tg_db *db, struct tg_db_pkg *p, size_t i, const char *id)
+{
+	struct tg_db_pkg_brief b;
+	struct tg_db_advisory a;
+	struct tg_err err;
+	bool found = false;
+	size_t k;
+
+	assert_int_equal(tg_db_advisory_get(db, id, &a, &found, &err), 0);
+	assert_true(found);
+	assert_int_equal(tg_db_pkg_brief(p, i, &b, &err), 0);
+	assert_str_eq_opt(b.summary, a.summary);
+	assert_str_eq_opt(b.details, a.details);
+	assert_str_eq_opt(b.published, a.published);
+	assert_str_eq_opt(b.db_severity, a.db_severity);
+	assert_int_equal(b.n_aliases, a.n_aliases);
+	for (k = 0; k < a.n_aliases; k++)
+		assert_string_equal(b.aliases[k], a.aliases[k]);
+	assert_int_equal(b.n_severity, a.n_severity);
+	for (k = 0; k < a.n_severity; k++) {
+		assert_string_equal(b.severity[2 * k], a.severity[k].type);
+		assert_string_equal(b.severity[2 * k + 1], a.severity[k].score);
+	}
+	tg_db_advisory_release(&a);
+}
+
 static void snapshot_records_match_tables(void **state)
 {
 	char tmpdir[] = "/tmp/tg-test-pkgrec-XXXXXX", dbpath[512], cwd[512], src[600];
@@ -318,6 +374,7 @@ static void snapshot_records_match_tables(void **state)
 			struct tg_db_affected a;
 
 			assert_int_equal(tg_db_pkg_entry(p, i, true, &a, &err), 0);
+			check_brief(db, p, i, a.advisory_id);
 			for (k = 0; k < a.n_versions; k++) {
 				char *key = tg_pkg_version_key(eco, a.versions[k]);
 				const void *at;
