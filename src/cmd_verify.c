@@ -832,9 +832,46 @@ static bool opt_is(const char *arg, const char *name)
 	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* An option that sets one string; `what` completes "NAME needs ...". */
+struct value_opt {
+	const char *name;
+	const char **dst;
+	const char *what;
+};
+
+static const struct value_opt *value_opt(const struct value_opt *opts, const char *arg)
+{
+	for (; opts->name; opts++)
+		if (opt_is(arg, opts->name))
+			return opts;
+	return NULL;
+}
+
 static int run_verify(struct tg_cli *cli, int argc, char **argv)
 {
 	struct verify_args a;
+	const struct value_opt value_opts[] = {
+		{ "--env", &a.env_python, "an interpreter" },
+		{ "--root", &a.root, "a directory" },
+		{ "--bundle", &a.bundle, "a file" },
+		{ "--identity", &a.pol.identity, "a value" },
+		{ "--identity-regex", &a.pol.identity_regex, "a value" },
+		{ "--issuer", &a.pol.issuer, "a URL" },
+		{ "--repository", &a.pol.repository, "owner/repo" },
+		{ "--ref", &a.pol.ref, "a value" },
+		{ "--workflow", &a.pol.workflow, "a file name" },
+		{ "--key", &a.key_path, "a PEM file" },
+		{ "--trusted-root", &a.trusted_root, "a file" },
+		{ "--attestation", &a.attestation, "a file" },
+		{ "--provenance", &a.provenance, "a file" },
+		{ "--digest", &a.digest, "sha256:<hex>" },
+		{ "--config", &a.config, "a file" },
+		{ "--hashes", &a.hashes, "a lockfile" },
+		{ "--input-format", &a.input_format, "a name" },
+		{ "--artifacts", &a.artifacts, "a directory" },
+		{ NULL, NULL, NULL },
+	};
+	const struct value_opt *vo;
 	int i;
 
 	memset(&a, 0, sizeof(a));
@@ -852,14 +889,6 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 			if (a.n_path >= MAX_SITE_DIRS)
 				return cli_usage_error(cli, &tg_cmd_verify, "too many --path options");
 			a.path[a.n_path++] = v;
-		} else if (opt_is(arg, "--env")) {
-			if (!(v = opt_value(argc, argv, &i, "--env")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--env needs an interpreter");
-			a.env_python = v;
-		} else if (opt_is(arg, "--root")) {
-			if (!(v = opt_value(argc, argv, &i, "--root")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--root needs a directory");
-			a.root = v;
 		} else if (opt_is(arg, "--threads")) {
 			uint64_t t;
 
@@ -878,54 +907,10 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 			else
 				return cli_usage_error(cli, &tg_cmd_verify,
 						       "unknown format '%s' (table, json)", v);
-		} else if (opt_is(arg, "--bundle")) {
-			if (!(a.bundle = opt_value(argc, argv, &i, "--bundle")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--bundle needs a file");
-		} else if (opt_is(arg, "--identity")) {
-			if (!(a.pol.identity = opt_value(argc, argv, &i, "--identity")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--identity needs a value");
-		} else if (opt_is(arg, "--identity-regex")) {
-			if (!(a.pol.identity_regex = opt_value(argc, argv, &i, "--identity-regex")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--identity-regex needs a value");
-		} else if (opt_is(arg, "--issuer")) {
-			if (!(a.pol.issuer = opt_value(argc, argv, &i, "--issuer")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--issuer needs a URL");
-		} else if (opt_is(arg, "--repository")) {
-			if (!(a.pol.repository = opt_value(argc, argv, &i, "--repository")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--repository needs owner/repo");
-		} else if (opt_is(arg, "--ref")) {
-			if (!(a.pol.ref = opt_value(argc, argv, &i, "--ref")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--ref needs a value");
-		} else if (opt_is(arg, "--workflow")) {
-			if (!(a.pol.workflow = opt_value(argc, argv, &i, "--workflow")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--workflow needs a file name");
-		} else if (opt_is(arg, "--key")) {
-			if (!(a.key_path = opt_value(argc, argv, &i, "--key")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--key needs a PEM file");
-		} else if (opt_is(arg, "--trusted-root")) {
-			if (!(a.trusted_root = opt_value(argc, argv, &i, "--trusted-root")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--trusted-root needs a file");
-		} else if (opt_is(arg, "--attestation")) {
-			if (!(a.attestation = opt_value(argc, argv, &i, "--attestation")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--attestation needs a file");
-		} else if (opt_is(arg, "--provenance")) {
-			if (!(a.provenance = opt_value(argc, argv, &i, "--provenance")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--provenance needs a file");
-		} else if (opt_is(arg, "--digest")) {
-			if (!(a.digest = opt_value(argc, argv, &i, "--digest")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--digest needs sha256:<hex>");
-		} else if (opt_is(arg, "--config")) {
-			if (!(a.config = opt_value(argc, argv, &i, "--config")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--config needs a file");
-		} else if (opt_is(arg, "--hashes")) {
-			if (!(a.hashes = opt_value(argc, argv, &i, "--hashes")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--hashes needs a lockfile");
-		} else if (opt_is(arg, "--input-format")) {
-			if (!(a.input_format = opt_value(argc, argv, &i, "--input-format")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--input-format needs a name");
-		} else if (opt_is(arg, "--artifacts")) {
-			if (!(a.artifacts = opt_value(argc, argv, &i, "--artifacts")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--artifacts needs a directory");
+		} else if ((vo = value_opt(value_opts, arg))) {
+			if (!(*vo->dst = opt_value(argc, argv, &i, vo->name)))
+				return cli_usage_error(cli, &tg_cmd_verify, "%s needs %s",
+						       vo->name, vo->what);
 		} else if (arg[0] == '-' && arg[1]) {
 			return cli_usage_error(cli, &tg_cmd_verify, "unknown option '%s'", arg);
 		} else if (!a.target) {
