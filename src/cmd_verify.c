@@ -62,6 +62,17 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Print o indented, keys in insertion order, and release it. */
+static void print_json(json_t *o)
+{
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	json_decref(o);
+}
+
 /* ---- --env PYTHON: ask the interpreter for its site directories ---- */
 
 static const char site_snippet[] =
@@ -185,7 +196,6 @@ static void print_installed_json(const struct tg_installed_report *r,
 	json_t *root = json_object(), *arr = json_array(), *sd = json_array(),
 	       *sp = json_array();
 	size_t i, j;
-	char *s;
 
 	for (i = 0; i < n_sites; i++)
 		json_array_append_new(sd, json_string(sites[i]));
@@ -219,11 +229,7 @@ static void print_installed_json(const struct tg_installed_report *r,
 			    json_integer((json_int_t)tg_installed_problem_count(r)));
 	json_object_set_new(root, "seconds", json_real(secs));
 	json_object_set_new(root, "ok", json_boolean(!failed));
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (s)
-		printf("%s\n", s);
-	free(s);
-	json_decref(root);
+	print_json(root);
 }
 
 static void print_problem_line(const struct tg_cli *cli,
@@ -426,6 +432,16 @@ static int load_policy_key(struct verify_args *a, struct tg_buf *keybuf, struct 
 	return 0;
 }
 
+static json_t *bundle_json(const struct verify_args *a, bool verified)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "verified", json_boolean(verified));
+	json_object_set_new(o, "bundle", json_string(a->bundle));
+	json_object_set_new(o, "artifact", json_string(a->target));
+	return o;
+}
+
 static int run_bundle(struct tg_cli *cli, struct verify_args *a)
 {
 	struct tg_sigstore_root *root = NULL;
@@ -449,18 +465,10 @@ static int run_bundle(struct tg_cli *cli, struct verify_args *a)
 	if (rc)
 		goto fail;
 	if (a->format == FMT_JSON) {
-		json_t *o = json_object();
-		char *s;
+		json_t *o = bundle_json(a, true);
 
-		json_object_set_new(o, "verified", json_true());
-		json_object_set_new(o, "bundle", json_string(a->bundle));
-		json_object_set_new(o, "artifact", json_string(a->target));
 		sigstore_result_json(o, &res);
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(o);
+		print_json(o);
 	} else {
 		printf("%sOK%s  %s verified by %s\n", cli_c(cli, CLI_GREEN), cli_c(cli, CLI_RESET),
 		       a->target, a->bundle);
@@ -470,18 +478,10 @@ static int run_bundle(struct tg_cli *cli, struct verify_args *a)
 	goto out;
 fail:
 	if (a->format == FMT_JSON && err.code == TG_EVERIFY) {
-		json_t *o = json_object();
-		char *s;
+		json_t *o = bundle_json(a, false);
 
-		json_object_set_new(o, "verified", json_false());
-		json_object_set_new(o, "bundle", json_string(a->bundle));
-		json_object_set_new(o, "artifact", json_string(a->target));
 		json_object_set_new(o, "error", json_string(err.msg));
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(o);
+		print_json(o);
 	}
 	rc = cli_fail(cli, &err);
 out:
@@ -680,18 +680,13 @@ static int run_attestation(struct tg_cli *cli, struct verify_args *a)
 		goto fail;
 	if (a->format == FMT_JSON) {
 		json_t *o = json_object(), *arr = json_array();
-		char *s;
 
 		json_object_set_new(o, "verified", json_true());
 		json_object_set_new(o, "distribution", json_string(dist.filename));
 		for (i = 0; i < n_many; i++)
 			json_array_append_new(arr, attest_result_json(&many[i]));
 		json_object_set_new(o, "attestations", arr);
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(o);
+		print_json(o);
 	} else {
 		for (i = 0; i < n_many; i++) {
 			printf("%sOK%s  %s: %s %zu verified\n", cli_c(cli, CLI_GREEN),
@@ -750,7 +745,6 @@ static int run_hashes(struct tg_cli *cli, struct verify_args *a)
 			failed = true;
 	if (a->format == FMT_JSON) {
 		json_t *o = json_object(), *arr = json_array();
-		char *s;
 
 		json_object_set_new(o, "lockfile", json_string(a->hashes));
 		json_object_set_new(o, "format", json_string(inv.format ? inv.format : ""));
@@ -779,11 +773,7 @@ static int run_hashes(struct tg_cli *cli, struct verify_args *a)
 		}
 		json_object_set_new(o, "issues", arr);
 		json_object_set_new(o, "ok", json_boolean(!failed));
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(o);
+		print_json(o);
 	} else {
 		for (i = 0; i < rep.n_issues; i++) {
 			const struct tg_pin_issue *is = &rep.issues[i];
