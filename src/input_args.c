@@ -54,6 +54,34 @@ int cli_inputs_add_file(struct tg_cli *cli, const struct tg_command *cmd,
 	return push(cli, cmd, in->files, &in->n_files, path, rc);
 }
 
+int cli_inputs_parse(struct tg_cli *cli, const struct tg_command *cmd,
+		     struct cli_inputs *in, const struct cli_opt *opts, int argc,
+		     char **argv)
+{
+	const struct cli_opt *o;
+	int i, used, rc = 0;
+
+	for (i = 1; i < argc; i++) {
+		if ((used = cli_inputs_option(cli, cmd, in, argc, argv, &i, &rc)) < 0)
+			return rc;
+		for (o = opts; !used && o->name; o++) {
+			if (o->value)
+				used = cli_take_value(cli, cmd, argc, argv, &i, o->name, o->value, &rc);
+			else if ((used = strcmp(argv[i], o->name) == 0))
+				*o->flag = true;
+		}
+		if (used < 0)
+			return rc;
+		if (used)
+			continue;
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return cli_usage_error(cli, cmd, "unknown option '%s'", argv[i]);
+		if (cli_inputs_add_file(cli, cmd, in, argv[i], &rc) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* "--opt VALUE" or "--opt=VALUE"; NULL when argv[*i] is not opt. */
 static const char *opt_value(struct tg_cli *cli, const struct tg_command *cmd,
 			     const char *opt, int argc, char **argv, int *i,
