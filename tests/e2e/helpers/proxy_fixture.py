@@ -103,10 +103,26 @@ def write_project_page(pdir, files, metadata=None, page_hashes=None):
         f.write("<!DOCTYPE html><html><body>\n%s\n</body></html>\n" % "\n".join(rows))
 
 
-def make_db(tmp):
+def make_db(tmp, extra_pypi_osv=()):
+    """Advisory database from the bundled OSV snapshot; extra_pypi_osv adds
+    OSV records (dicts) to the PyPI feed, e.g. a MAL- record for a test
+    project."""
     db = os.path.join(tmp, "db.sqlite")
+    source = os.path.join(SRC, "data", "feeds")
+    if extra_pypi_osv:
+        mirror = os.path.join(tmp, "feeds")
+        os.makedirs(os.path.join(mirror, "osv", "PyPI"))
+        os.symlink(os.path.join(source, "osv", "npm"), os.path.join(mirror, "osv", "npm"))
+        with zipfile.ZipFile(os.path.join(source, "osv", "PyPI", "all.zip")) as zin, \
+                zipfile.ZipFile(os.path.join(mirror, "osv", "PyPI", "all.zip"), "w",
+                                zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                zout.writestr(item, zin.read(item.filename))
+            for rec in extra_pypi_osv:
+                zout.writestr(rec["id"] + ".json", json.dumps(rec))
+        source = mirror
     subprocess.run([TG_BIN, "--db", db, "-q", "db", "update", "--source",
-                    os.path.join(SRC, "data", "feeds"), "--only", "osv"],
+                    source, "--only", "osv"],
                    check=True, stdout=subprocess.DEVNULL)
     return db
 
