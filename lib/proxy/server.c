@@ -1127,15 +1127,21 @@ static int name_risk(struct worker *w, const struct snapshot *s, struct tg_db *d
 	return rc;
 }
 
-/* The installers' page of a project denied as a whole. Without it (out
- * of memory) every client gets the 403, which is still a refusal. */
+/* The installers' page of a project denied as a whole. Without it (no
+ * file to list, out of memory) every client gets the 403, which is still
+ * a refusal: an empty page would only make pip say "no matching
+ * distribution". */
 static void render_denied(struct tg_proxy *p, struct view *v, const struct snapshot *s)
 {
 	struct tg_err e;
+	size_t k, listable = 0;
 	int i;
 
+	for (k = 0; k < v->page->proj.n_files; k++)
+		if (tg_dist_filename_ok(v->page->proj.files[k].filename))
+			listable++;
 	tg_err_clear(&e);
-	if (!v->rule || !v->message || render_view(v, s, &e) == 0)
+	if (!listable || !v->rule || !v->message || render_view(v, s, &e) == 0)
 		return;
 	logf_(p, "error", "rendering the denied page of %s: %s", v->page->norm, e.msg);
 	for (i = 0; i < FI__N; i++) {

@@ -69,6 +69,7 @@ project("demo-pkg", ["1.0", "1.1", "2.0"], mtime={"2.0": time.time() - 3600}, me
 project("evil-package", ["1.0", "1.1"], metadata=True)
 project("outsider-pkg", ["1.0"])
 project("malware-pkg", ["1.0"])
+project("hollow-pkg", [])  # a page without files
 project("tampered-pkg", ["1.0"], tamper=["1.0"])
 # jinja2 2.10 is affected by advisories in the bundled OSV data; 3.1.4 is not.
 project("jinja2", ["2.10", "3.1.4"])
@@ -85,7 +86,7 @@ name = "local"
 url = "up"
 
 [policy]
-deny = ["evil-package", "ghost-pkg"]
+deny = ["evil-package", "ghost-pkg", "hollow-pkg"]
 cooldown-days = 7
 block-vulnerable = "any"
 """)
@@ -248,10 +249,12 @@ for path in ("/files/evil-package/" + ups[0] + "?blocked=deny", "/files/evil-pac
 
 # A denied name no upstream has is refused too, never 404 (an installer
 # told "not found" may look elsewhere): dependency confusion.
-for accept in ("application/vnd.pypi.simple.v1+json", PROBLEM["Accept"]):
-    st, h, body = px.get("/simple/ghost-pkg/", {"Accept": accept})
-    c.ok(st == 403 and json.loads(body).get("rule") == "deny",
-         "denied name unknown upstream: 403 (%s)" % accept, repr((st, body[:300])))
+# An empty page would only make pip say "no matching distribution": 403.
+for name in ("ghost-pkg", "hollow-pkg"):
+    for accept in ("application/vnd.pypi.simple.v1+json", PROBLEM["Accept"]):
+        st, h, body = px.get("/simple/%s/" % name, {"Accept": accept})
+        c.ok(st == 403 and json.loads(body).get("rule") == "deny",
+             "denied %s, no files upstream: 403 (%s)" % (name, accept), repr((st, body[:300])))
 
 # PEP 658: the metadata file is served and matches the hash on the page.
 st, h, body = px.get("/simple/demo-pkg/", {"Accept": "application/vnd.pypi.simple.v1+json"})
