@@ -148,18 +148,28 @@ def file_url_ok(px_url, name, filename):
         "/files/%s/%s" % (name, filename)
 
 
+def page_through(px, name, label, accept, kind, upf, what=""):
+    """Fetch a project page that must be 200 and list every upstream file;
+    (headers, JSON document or None, {filename: fields}) or None."""
+    st, h, body = fetch(px, name, accept)
+    if not c.eq(200, st, "%s%s [%s] status" % (what, name, label)):
+        return None
+    c.eq(CTYPES[kind], h.get("content-type"), "%s%s [%s] content type" % (what, name, label))
+    c.eq("Accept", h.get("vary"), "%s%s [%s] Vary" % (what, name, label))
+    doc, got = proxy_model("json" if kind == "json" else "html", body)
+    c.eq(sorted(upf), sorted(got), "%s%s [%s] file names" % (what, name, label))
+    return h, doc, got
+
+
 # ---- JSON upstream ----
 px = start(jdir)
 for name, up in sorted(projects_json.items()):
     upf = {f["filename"]: f for f in up["files"]}
     for label, (accept, kind) in ACCEPTS.items():
-        st, h, body = fetch(px, name, accept)
-        if not c.eq(200, st, "%s [%s] status" % (name, label)):
+        page = page_through(px, name, label, accept, kind, upf)
+        if not page:
             continue
-        c.eq(CTYPES[kind], h.get("content-type"), "%s [%s] content type" % (name, label))
-        c.eq("Accept", h.get("vary"), "%s [%s] Vary" % (name, label))
-        doc, got = proxy_model("json" if kind == "json" else "html", body)
-        c.eq(sorted(upf), sorted(got), "%s [%s] file names" % (name, label))
+        h, doc, got = page
         bad = []
         for fn, uf in upf.items():
             g = got.get(fn)
@@ -251,16 +261,14 @@ for name in ("black", "isodate"):
     up = projects_json[name]
     upf = {f["filename"]: f for f in up["files"]}
     for label, (accept, kind) in ACCEPTS.items():
-        st, h, body = fetch(px, name, accept)
         if label not in INSTALLERS:
-            c.eq(403, st, "denied %s [%s]: 403" % (name, label))
+            c.eq(403, fetch(px, name, accept)[0], "denied %s [%s]: 403" % (name, label))
             continue
-        if not c.eq(200, st, "denied %s [%s]: 200 for installers" % (name, label)):
+        page = page_through(px, name, label, accept, kind, upf, "denied ")
+        if not page:
             continue
-        c.eq(CTYPES[kind], h.get("content-type"), "denied %s [%s] content type" % (name, label))
+        h, doc, got = page
         c.eq("deny", h.get("x-tollgate-rule"), "denied %s [%s] X-Tollgate-Rule" % (name, label))
-        doc, got = proxy_model("json" if kind == "json" else "html", body)
-        c.eq(sorted(upf), sorted(got), "denied %s [%s] every file listed" % (name, label))
         bad = []
         for fn, g in got.items():
             uf = upf.get(fn, {})

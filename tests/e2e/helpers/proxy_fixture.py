@@ -17,6 +17,8 @@ import time
 import urllib.parse
 import zipfile
 
+import osv_mirror
+
 TG_BIN = os.environ["TG_BIN"]
 SRC = os.environ.get("TG_SOURCE_DIR", os.getcwd())
 
@@ -110,17 +112,9 @@ def make_db(tmp, extra_pypi_osv=()):
     db = os.path.join(tmp, "db.sqlite")
     source = os.path.join(SRC, "data", "feeds")
     if extra_pypi_osv:
-        mirror = os.path.join(tmp, "feeds")
-        os.makedirs(os.path.join(mirror, "osv", "PyPI"))
-        os.symlink(os.path.join(source, "osv", "npm"), os.path.join(mirror, "osv", "npm"))
-        with zipfile.ZipFile(os.path.join(source, "osv", "PyPI", "all.zip")) as zin, \
-                zipfile.ZipFile(os.path.join(mirror, "osv", "PyPI", "all.zip"), "w",
-                                zipfile.ZIP_DEFLATED) as zout:
-            for item in zin.infolist():
-                zout.writestr(item, zin.read(item.filename))
-            for rec in extra_pypi_osv:
-                zout.writestr(rec["id"] + ".json", json.dumps(rec))
-        source = mirror
+        source = osv_mirror.mirror_with_pypi_records(
+            source, os.path.join(tmp, "feeds"),
+            [(rec["id"] + ".json", json.dumps(rec)) for rec in extra_pypi_osv])
     subprocess.run([TG_BIN, "--db", db, "-q", "db", "update", "--source",
                     source, "--only", "osv"],
                    check=True, stdout=subprocess.DEVNULL)
