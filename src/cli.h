@@ -58,6 +58,11 @@ int cli_exit_code(enum tg_code code);
 /* "--name VALUE" / "--name=VALUE" (see src/opt_value.c). */
 int cli_take_value(struct tg_cli *cli, const struct tg_command *cmd, int argc,
 		   char **argv, int *i, const char *name, const char **out, int *rc);
+/* Write out to path atomically (and say so with -v), or to stdout when
+ * path is NULL or "-"; 0 or a TG_E* code with err set. */
+struct tg_buf;
+int cli_write_output(struct tg_cli *cli, const char *path, const struct tg_buf *out,
+		     struct tg_err *err);
 
 /* Print a command's full help to f. */
 void cli_print_command_help(FILE *f, const struct tg_command *cmd);

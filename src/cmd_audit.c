@@ -1,26 +1,23 @@
 /* `tollgate audit`: known vulnerabilities in what a project uses,
  * prioritised, gated by --fail-on and the project's tollgate.toml. */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "audit_setup.h"
 #include "cli.h"
 #include "commands.h"
 #include "input_args.h"
 #include "tollgate/buf.h"
 #include "tollgate/config.h"
 #include "tollgate/db.h"
-#include "tollgate/fs.h"
 #include "tollgate/match.h"
 #include "tollgate/report.h"
 #include "tollgate/str.h"
-#include "tollgate/version.h"
 #include "tollgate/windows.h"
 
 /* Reports can be large (every package, every advisory text). */
@@ -35,30 +32,6 @@ struct audit_args {
 	bool no_config;
 };
 
-static int take_value(struct tg_cli *cli, int argc, char **argv, int *i,
-		      const char *name, const char **out, int *rc)
-{
-	return cli_take_value(cli, &tg_cmd_audit, argc, argv, i, name, out, rc);
-}
-
-/* RFC 3339 "now", or SOURCE_DATE_EPOCH's time for reproducible output. */
-static char *timestamp(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t t = time(NULL);
-	struct tm tm;
-	char buf[64];
-	int64_t v;
-
-	if (sde && *sde && tg_parse_i64(sde, &v) && v >= 0)
-		t = (time_t)v;
-	if (!gmtime_r(&t, &tm))
-		return NULL;
-	if (!strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return NULL;
-	return tg_strdup(buf);
-}
-
 static int terminal_width(void)
 {
 	struct winsize ws;
@@ -70,41 +43,6 @@ static int terminal_width(void)
 	if (cols && tg_parse_i64(cols, &v) && v > 20 && v < 10000)
 		return (int)v;
 	return 0;
-}
-
-/* Where to start looking for tollgate.toml: the first file input, else
- * the first site-packages or root directory, else here. */
-static const char *config_start(const struct cli_inputs *in)
-{
-	if (in->n_files && strcmp(in->files[0], "-") != 0)
-		return in->files[0];
-	if (in->n_site_dirs)
-		return in->site_dirs[0];
-	if (in->n_rootfs)
-		return in->rootfs[0];
-	return ".";
-}
-
-static int load_config(struct tg_cli *cli, const struct audit_args *a,
-		       const struct cli_inputs *in, struct tg_config *cfg,
-		       struct tg_err *err)
-{
-	char *path = NULL;
-	int rc;
-
-	if (a->no_config)
-		return 0;
-	if (a->config)
-		return tg_config_load(a->config, cfg, err);
-	if ((rc = tg_config_find(config_start(in), &path, err)))
-		return rc;
-	if (!path)
-		return 0;
-	if (cli->verbosity > 0)
-		cli_info(cli, "policy from %s", path);
-	rc = tg_config_load(path, cfg, err);
-	free(path);
-	return rc;
 }
 
 struct match_job {
@@ -129,6 +67,16 @@ static int match_all(void *ctx)
 static int run_audit(struct tg_cli *cli, int argc, char **argv)
 {
 	struct audit_args a = { .format = "table" };
+	const struct cli_opt opts[] = {
+		{ "--format", &a.format, NULL },
+		{ "--output", &a.output, NULL },
+		{ "-o", &a.output, NULL },
+		{ "--fail-on", &a.fail_on, NULL },
+		{ "--prefer-id", &a.prefer_id, NULL },
+		{ "--config", &a.config, NULL },
+		{ "--no-config", NULL, &a.no_config },
+		{ NULL, NULL, NULL },
+	};
 	struct cli_inputs in;
 	struct tg_config cfg;
 	struct tg_report report;
@@ -150,33 +98,8 @@ static int run_audit(struct tg_cli *cli, int argc, char **argv)
 	tg_report_init(&report);
 	tg_buf_init(&out, REPORT_MAX);
 	tg_err_clear(&err);
-	for (i = 1; i < (size_t)argc; i++) {
-		int ii = (int)i, used;
-
-		used = cli_inputs_option(cli, &tg_cmd_audit, &in, argc, argv, &ii, &rc);
-		if (used < 0)
-			goto out;
-		if (!used && (used = take_value(cli, argc, argv, &ii, "--format", &a.format, &rc)) == 0 &&
-		    (used = take_value(cli, argc, argv, &ii, "--output", &a.output, &rc)) == 0 &&
-		    (used = take_value(cli, argc, argv, &ii, "-o", &a.output, &rc)) == 0 &&
-		    (used = take_value(cli, argc, argv, &ii, "--fail-on", &a.fail_on, &rc)) == 0 &&
-		    (used = take_value(cli, argc, argv, &ii, "--prefer-id", &a.prefer_id, &rc)) == 0 &&
-		    (used = take_value(cli, argc, argv, &ii, "--config", &a.config, &rc)) == 0) {
-			if (strcmp(argv[ii], "--no-config") == 0) {
-				a.no_config = true;
-				used = 1;
-			} else if (argv[ii][0] == '-' && argv[ii][1] != '\0') {
-				rc = cli_usage_error(cli, &tg_cmd_audit, "unknown option '%s'",
-						     argv[ii]);
-				goto out;
-			} else if (cli_inputs_add_file(cli, &tg_cmd_audit, &in, argv[ii], &rc) < 0) {
-				goto out;
-			}
-		}
-		if (used < 0)
-			goto out;
-		i = (size_t)ii;
-	}
+	if ((rc = cli_inputs_parse(cli, &tg_cmd_audit, &in, opts, argc, argv)))
+		goto out;
 	if (cli_inputs_empty(&in)) {
 		rc = cli_usage_error(cli, &tg_cmd_audit,
 				     "nothing to audit: name a file, --path, --env, --rootfs or --image");
@@ -207,7 +130,7 @@ static int run_audit(struct tg_cli *cli, int argc, char **argv)
 	}
 
 	/* Policy first: a broken tollgate.toml fails before any work. */
-	if ((rc = load_config(cli, &a, &in, &cfg, &err)))
+	if ((rc = audit_load_config(cli, a.config, a.no_config, &in, &cfg, &err)))
 		goto fail;
 	if (!a.fail_on && cfg.has_fail_on)
 		fail_on = cfg.fail_on;
@@ -228,16 +151,8 @@ static int run_audit(struct tg_cli *cli, int argc, char **argv)
 
 	if ((rc = cli_inputs_load(cli, &in, &invs, &n_invs, &err)))
 		goto fail;
-	for (i = 0; i < n_invs; i++)
-		if ((rc = tg_report_take_inventory(&report, &invs[i], &err)))
-			goto fail;
-	report.tool_version = tg_strdup(TOLLGATE_VERSION);
-	report.generated_at = timestamp();
-	report.config_path = cfg.path ? tg_strdup(cfg.path) : NULL;
-	if (!report.tool_version || !report.generated_at || (cfg.path && !report.config_path)) {
-		rc = tg_err_set(&err, TG_ENOMEM, "out of memory");
+	if ((rc = audit_report_start(&report, invs, n_invs, &cfg, &err)))
 		goto fail;
-	}
 	job = (struct match_job){ db, &mopts, &report, &err };
 	if ((rc = tg_match_db_snapshot(db, match_all, &job, &err)))
 		goto fail;
@@ -263,16 +178,8 @@ static int run_audit(struct tg_cli *cli, int argc, char **argv)
 	if (cli->verbosity >= 0)
 		for (i = 0; i < report.n_warnings; i++)
 			cli_warn(cli, "%s", report.warnings[i]);
-	if (a.output && strcmp(a.output, "-") != 0) {
-		if ((rc = tg_write_file_atomic(a.output, out.data, out.len, &err)))
-			goto fail;
-		if (cli->verbosity > 0)
-			cli_info(cli, "wrote %s", a.output);
-	} else if (fwrite(out.data, 1, out.len, stdout) != out.len) {
-		rc = tg_err_set(&err, TG_EIO, "writing standard output failed: %s",
-				strerror(errno));
+	if ((rc = cli_write_output(cli, a.output, &out, &err)))
 		goto fail;
-	}
 	rc = report.policy_failed ? TG_EXIT_POLICY : TG_EXIT_OK;
 	goto out;
 fail:

@@ -1,23 +1,19 @@
 /* `tollgate plan`: what to upgrade first, and how. */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "audit_setup.h"
 #include "cli.h"
 #include "commands.h"
 #include "input_args.h"
 #include "tollgate/buf.h"
 #include "tollgate/config.h"
 #include "tollgate/db.h"
-#include "tollgate/fs.h"
 #include "tollgate/match.h"
 #include "tollgate/plan.h"
 #include "tollgate/str.h"
-#include "tollgate/version.h"
 #include "tollgate/windows.h"
 
 #define PLAN_MAX ((size_t)64 << 20)
@@ -29,55 +25,6 @@ struct plan_args {
 	const char *config;
 	bool no_config;
 };
-
-static int take_value(struct tg_cli *cli, int argc, char **argv, int *i,
-		      const char *name, const char **out, int *rc)
-{
-	return cli_take_value(cli, &tg_cmd_plan, argc, argv, i, name, out, rc);
-}
-
-static char *timestamp(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t t = time(NULL);
-	struct tm tm;
-	char buf[64];
-	int64_t v;
-
-	if (sde && *sde && tg_parse_i64(sde, &v) && v >= 0)
-		t = (time_t)v;
-	if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return NULL;
-	return tg_strdup(buf);
-}
-
-static const char *config_start(const struct cli_inputs *in)
-{
-	if (in->n_files && strcmp(in->files[0], "-") != 0)
-		return in->files[0];
-	if (in->n_site_dirs)
-		return in->site_dirs[0];
-	if (in->n_rootfs)
-		return in->rootfs[0];
-	return ".";
-}
-
-static int load_config(const struct plan_args *a, const struct cli_inputs *in,
-		       struct tg_config *cfg, struct tg_err *err)
-{
-	char *path = NULL;
-	int rc;
-
-	if (a->no_config)
-		return 0;
-	if (a->config)
-		return tg_config_load(a->config, cfg, err);
-	if ((rc = tg_config_find(config_start(in), &path, err)) || !path)
-		return rc;
-	rc = tg_config_load(path, cfg, err);
-	free(path);
-	return rc;
-}
 
 /* Everything that reads the database runs in one snapshot. */
 struct plan_job {
@@ -112,6 +59,15 @@ static int plan_all(void *ctx)
 static int run_plan(struct tg_cli *cli, int argc, char **argv)
 {
 	struct plan_args a = { .format = "table" };
+	const struct cli_opt opts[] = {
+		{ "--format", &a.format, NULL },
+		{ "--output", &a.output, NULL },
+		{ "-o", &a.output, NULL },
+		{ "--prefer-id", &a.prefer_id, NULL },
+		{ "--config", &a.config, NULL },
+		{ "--no-config", NULL, &a.no_config },
+		{ NULL, NULL, NULL },
+	};
 	struct cli_inputs in;
 	struct tg_config cfg;
 	struct tg_report report;
@@ -124,8 +80,7 @@ static int run_plan(struct tg_cli *cli, int argc, char **argv)
 	struct plan_job job;
 	struct tg_buf out;
 	struct tg_err err;
-	int rc = 0, used;
-	int ii;
+	int rc = 0;
 
 	cli_inputs_init(&in);
 	tg_config_init(&cfg);
@@ -133,30 +88,8 @@ static int run_plan(struct tg_cli *cli, int argc, char **argv)
 	tg_plan_init(&plan);
 	tg_buf_init(&out, PLAN_MAX);
 	tg_err_clear(&err);
-	for (ii = 1; ii < argc; ii++) {
-		used = cli_inputs_option(cli, &tg_cmd_plan, &in, argc, argv, &ii, &rc);
-		if (used < 0)
-			goto out;
-		if (used)
-			continue;
-		if ((used = take_value(cli, argc, argv, &ii, "--format", &a.format, &rc)) ||
-		    (used = take_value(cli, argc, argv, &ii, "--output", &a.output, &rc)) ||
-		    (used = take_value(cli, argc, argv, &ii, "-o", &a.output, &rc)) ||
-		    (used = take_value(cli, argc, argv, &ii, "--prefer-id", &a.prefer_id, &rc)) ||
-		    (used = take_value(cli, argc, argv, &ii, "--config", &a.config, &rc))) {
-			if (used < 0)
-				goto out;
-			continue;
-		}
-		if (strcmp(argv[ii], "--no-config") == 0) {
-			a.no_config = true;
-		} else if (argv[ii][0] == '-' && argv[ii][1] != '\0') {
-			rc = cli_usage_error(cli, &tg_cmd_plan, "unknown option '%s'", argv[ii]);
-			goto out;
-		} else if (cli_inputs_add_file(cli, &tg_cmd_plan, &in, argv[ii], &rc) < 0) {
-			goto out;
-		}
-	}
+	if ((rc = cli_inputs_parse(cli, &tg_cmd_plan, &in, opts, argc, argv)))
+		goto out;
 	if (cli_inputs_empty(&in)) {
 		rc = cli_usage_error(cli, &tg_cmd_plan,
 				     "nothing to plan for: name a file, --path, --env, --rootfs or --image");
@@ -177,7 +110,7 @@ static int run_plan(struct tg_cli *cli, int argc, char **argv)
 		rc = cli_usage_error(cli, &tg_cmd_plan, "--config and --no-config exclude each other");
 		goto out;
 	}
-	if ((rc = load_config(&a, &in, &cfg, &err)))
+	if ((rc = audit_load_config(cli, a.config, a.no_config, &in, &cfg, &err)))
 		goto fail;
 	if (!a.prefer_id && cfg.has_prefer_id)
 		mopts.prefer = cfg.prefer_id;
@@ -186,15 +119,8 @@ static int run_plan(struct tg_cli *cli, int argc, char **argv)
 		goto fail;
 	if ((rc = cli_inputs_load(cli, &in, &invs, &n_invs, &err)))
 		goto fail;
-	for (i = 0; i < n_invs; i++)
-		if ((rc = tg_report_take_inventory(&report, &invs[i], &err)))
-			goto fail;
-	report.tool_version = tg_strdup(TOLLGATE_VERSION);
-	report.generated_at = timestamp();
-	if (!report.tool_version || !report.generated_at) {
-		rc = tg_err_set(&err, TG_ENOMEM, "out of memory");
+	if ((rc = audit_report_start(&report, invs, n_invs, &cfg, &err)))
 		goto fail;
-	}
 	job = (struct plan_job){ db, &mopts, &report, &cfg, &plan, &err };
 	if ((rc = tg_match_db_snapshot(db, plan_all, &job, &err)))
 		goto fail;
@@ -211,14 +137,8 @@ static int run_plan(struct tg_cli *cli, int argc, char **argv)
 	if (cli->verbosity >= 0)
 		for (i = 0; i < report.n_warnings; i++)
 			cli_warn(cli, "%s", report.warnings[i]);
-	if (a.output && strcmp(a.output, "-") != 0) {
-		if ((rc = tg_write_file_atomic(a.output, out.data, out.len, &err)))
-			goto fail;
-	} else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		rc = tg_err_set(&err, TG_EIO, "writing standard output failed: %s",
-				strerror(errno));
+	if ((rc = cli_write_output(cli, a.output, &out, &err)))
 		goto fail;
-	}
 	rc = TG_EXIT_OK;
 	goto out;
 fail:

@@ -1,6 +1,5 @@
 /* `tollgate sbom`: a CycloneDX or SPDX bill of materials of the inputs. */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,18 +9,11 @@
 #include "commands.h"
 #include "input_args.h"
 #include "tollgate/buf.h"
-#include "tollgate/fs.h"
 #include "tollgate/sbom.h"
 #include "tollgate/str.h"
 #include "tollgate/version.h"
 
 #define SBOM_MAX ((size_t)1 << 30)
-
-static int take_value(struct tg_cli *cli, int argc, char **argv, int *i,
-		      const char *name, const char **out, int *rc)
-{
-	return cli_take_value(cli, &tg_cmd_sbom, argc, argv, i, name, out, rc);
-}
 
 /* SOURCE_DATE_EPOCH (reproducible-builds.org) fixes the creation time. */
 static bool source_date(char out[32])
@@ -40,7 +32,15 @@ static bool source_date(char out[32])
 static int run_sbom(struct tg_cli *cli, int argc, char **argv)
 {
 	const char *format = "cyclonedx", *output = NULL, *subject = NULL;
-	struct tg_sbom_opts opts = { 0 };
+	struct tg_sbom_opts sopts = { 0 };
+	const struct cli_opt opts[] = {
+		{ "--format", &format, NULL },
+		{ "--output", &output, NULL },
+		{ "-o", &output, NULL },
+		{ "--subject", &subject, NULL },
+		{ "--reproducible", NULL, &sopts.reproducible },
+		{ NULL, NULL, NULL },
+	};
 	enum tg_sbom_format fmt;
 	struct cli_inputs in;
 	struct tg_inventory *invs = NULL;
@@ -48,35 +48,13 @@ static int run_sbom(struct tg_cli *cli, int argc, char **argv)
 	struct tg_buf out;
 	struct tg_err err;
 	char when[32];
-	int i, rc = 0;
+	int rc = 0;
 
 	cli_inputs_init(&in);
 	tg_buf_init(&out, SBOM_MAX);
 	tg_err_clear(&err);
-	for (i = 1; i < argc; i++) {
-		int used = cli_inputs_option(cli, &tg_cmd_sbom, &in, argc, argv, &i, &rc);
-
-		if (used < 0)
-			goto out;
-		if (used)
-			continue;
-		if ((used = take_value(cli, argc, argv, &i, "--format", &format, &rc)) ||
-		    (used = take_value(cli, argc, argv, &i, "--output", &output, &rc)) ||
-		    (used = take_value(cli, argc, argv, &i, "-o", &output, &rc)) ||
-		    (used = take_value(cli, argc, argv, &i, "--subject", &subject, &rc))) {
-			if (used < 0)
-				goto out;
-			continue;
-		}
-		if (strcmp(argv[i], "--reproducible") == 0) {
-			opts.reproducible = true;
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			rc = cli_usage_error(cli, &tg_cmd_sbom, "unknown option '%s'", argv[i]);
-			goto out;
-		} else if (cli_inputs_add_file(cli, &tg_cmd_sbom, &in, argv[i], &rc) < 0) {
-			goto out;
-		}
-	}
+	if ((rc = cli_inputs_parse(cli, &tg_cmd_sbom, &in, opts, argc, argv)))
+		goto out;
 	if (!tg_sbom_format_parse(format, &fmt)) {
 		rc = cli_usage_error(cli, &tg_cmd_sbom,
 				     "unknown --format '%s' (cyclonedx or spdx)", format);
@@ -89,22 +67,14 @@ static int run_sbom(struct tg_cli *cli, int argc, char **argv)
 	}
 	if ((rc = cli_inputs_load(cli, &in, &invs, &n_invs, &err)))
 		goto fail;
-	opts.tool_version = TOLLGATE_VERSION;
-	opts.subject = subject;
+	sopts.tool_version = TOLLGATE_VERSION;
+	sopts.subject = subject;
 	if (source_date(when))
-		opts.timestamp = when;
-	if ((rc = tg_sbom_write(fmt, invs, n_invs, &opts, &out, &err)))
+		sopts.timestamp = when;
+	if ((rc = tg_sbom_write(fmt, invs, n_invs, &sopts, &out, &err)))
 		goto fail;
-	if (output && strcmp(output, "-") != 0) {
-		if ((rc = tg_write_file_atomic(output, out.data, out.len, &err)))
-			goto fail;
-		if (cli->verbosity > 0)
-			cli_info(cli, "wrote %s", output);
-	} else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		rc = tg_err_set(&err, TG_EIO, "writing standard output failed: %s",
-				strerror(errno));
+	if ((rc = cli_write_output(cli, output, &out, &err)))
 		goto fail;
-	}
 	rc = TG_EXIT_OK;
 	goto out;
 fail:

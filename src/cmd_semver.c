@@ -8,11 +8,10 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "json_batch.h"
 #include "tollgate/buf.h"
 #include "tollgate/json.h"
 #include "tollgate/semver.h"
-
-#define BATCH_LINE_MAX (1u << 20)
 
 static void put_json_string(FILE *f, const char *s, size_t n)
 {
@@ -107,64 +106,26 @@ static const char *json_text(json_t *obj, const char *key, size_t *n)
 /* One JSON object per input line, one JSON answer per output line:
  *   {"op": "valid"|"compare"|"satisfies"|"range", "a": "...", "b": "...",
  *    "loose": bool, "includePrerelease": bool} */
-static int run_batch(struct tg_cli *cli)
+static int batch_request(json_t *req, unsigned long lineno, struct tg_err *err)
 {
-	struct tg_err err;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	unsigned long lineno = 0;
+	const char *op = tg_json_str(req, "op"), *a, *b;
+	size_t an, bn;
+	unsigned flags = 0;
 
-	while ((got = getline(&line, &cap, stdin)) >= 0) {
-		json_t *req;
-		const char *op, *a, *b;
-		size_t an, bn;
-		unsigned flags = 0;
-
-		lineno++;
-		if ((size_t)got > BATCH_LINE_MAX) {
-			tg_err_at(&err, TG_ELIMIT, "<stdin>", lineno, 0,
-				  "line longer than %u bytes", BATCH_LINE_MAX);
-			free(line);
-			return cli_fail(cli, &err);
-		}
-		while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
-			got--;
-		if (got == 0)
-			continue;
-		req = tg_json_load(line, (size_t)got, "<stdin>", &err);
-		if (!req || !json_is_object(req)) {
-			if (req)
-				tg_err_at(&err, TG_EPARSE, "<stdin>", lineno, 0,
-					  "expected a JSON object");
-			else
-				err.line = lineno;
-			json_decref(req);
-			free(line);
-			return cli_fail(cli, &err);
-		}
-		op = tg_json_str(req, "op");
-		a = json_text(req, "a", &an);
-		b = json_text(req, "b", &bn);
-		if (json_is_true(json_object_get(req, "loose")))
-			flags |= TG_SEMVER_LOOSE;
-		if (json_is_true(json_object_get(req, "includePrerelease")))
-			flags |= TG_SEMVER_INCLUDE_PRERELEASE;
-		if (json_is_true(json_object_get(req, "partial")))
-			flags |= TG_SEMVER_PARTIAL;
-		if (!op || !a) {
-			tg_err_at(&err, TG_EPARSE, "<stdin>", lineno, 0,
-				  "each line needs \"op\" and \"a\" strings");
-			json_decref(req);
-			free(line);
-			return cli_fail(cli, &err);
-		}
-		run_op(stdout, op, a, an, b ? b : "", bn, flags);
-		fputc('\n', stdout);
-		json_decref(req);
-	}
-	free(line);
-	return TG_EXIT_OK;
+	a = json_text(req, "a", &an);
+	b = json_text(req, "b", &bn);
+	if (json_is_true(json_object_get(req, "loose")))
+		flags |= TG_SEMVER_LOOSE;
+	if (json_is_true(json_object_get(req, "includePrerelease")))
+		flags |= TG_SEMVER_INCLUDE_PRERELEASE;
+	if (json_is_true(json_object_get(req, "partial")))
+		flags |= TG_SEMVER_PARTIAL;
+	if (!op || !a)
+		return tg_err_at(err, TG_EPARSE, "<stdin>", lineno, 0,
+				 "each line needs \"op\" and \"a\" strings");
+	run_op(stdout, op, a, an, b ? b : "", bn, flags);
+	fputc('\n', stdout);
+	return 0;
 }
 
 static int run_semver(struct tg_cli *cli, int argc, char **argv)
@@ -179,7 +140,7 @@ static int run_semver(struct tg_cli *cli, int argc, char **argv)
 	if (strcmp(op, "batch") == 0) {
 		if (argc > 2)
 			return cli_usage_error(cli, &tg_cmd_semver, "batch reads standard input");
-		return run_batch(cli);
+		return cli_json_batch(cli, batch_request);
 	}
 	for (i = 2; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (strcmp(argv[i], "--loose") == 0)

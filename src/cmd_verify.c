@@ -62,6 +62,17 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Print o indented, keys in insertion order, and release it. */
+static void print_json(json_t *o)
+{
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	json_decref(o);
+}
+
 /* ---- --env PYTHON: ask the interpreter for its site directories ---- */
 
 static const char site_snippet[] =
@@ -185,7 +196,6 @@ static void print_installed_json(const struct tg_installed_report *r,
 	json_t *root = json_object(), *arr = json_array(), *sd = json_array(),
 	       *sp = json_array();
 	size_t i, j;
-	char *s;
 
 	for (i = 0; i < n_sites; i++)
 		json_array_append_new(sd, json_string(sites[i]));
@@ -219,11 +229,7 @@ static void print_installed_json(const struct tg_installed_report *r,
 			    json_integer((json_int_t)tg_installed_problem_count(r)));
 	json_object_set_new(root, "seconds", json_real(secs));
 	json_object_set_new(root, "ok", json_boolean(!failed));
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (s)
-		printf("%s\n", s);
-	free(s);
-	json_decref(root);
+	print_json(root);
 }
 
 static void print_problem_line(const struct tg_cli *cli,
@@ -426,6 +432,16 @@ static int load_policy_key(struct verify_args *a, struct tg_buf *keybuf, struct 
 	return 0;
 }
 
+static json_t *bundle_json(const struct verify_args *a, bool verified)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "verified", json_boolean(verified));
+	json_object_set_new(o, "bundle", json_string(a->bundle));
+	json_object_set_new(o, "artifact", json_string(a->target));
+	return o;
+}
+
 static int run_bundle(struct tg_cli *cli, struct verify_args *a)
 {
 	struct tg_sigstore_root *root = NULL;
@@ -449,18 +465,10 @@ static int run_bundle(struct tg_cli *cli, struct verify_args *a)
 	if (rc)
 		goto fail;
 	if (a->format == FMT_JSON) {
-		json_t *o = json_object();
-		char *s;
+		json_t *o = bundle_json(a, true);
 
-		json_object_set_new(o, "verified", json_true());
-		json_object_set_new(o, "bundle", json_string(a->bundle));
-		json_object_set_new(o, "artifact", json_string(a->target));
 		sigstore_result_json(o, &res);
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(o);
+		print_json(o);
 	} else {
 		printf("%sOK%s  %s verified by %s\n", cli_c(cli, CLI_GREEN), cli_c(cli, CLI_RESET),
 		       a->target, a->bundle);
@@ -470,18 +478,10 @@ static int run_bundle(struct tg_cli *cli, struct verify_args *a)
 	goto out;
 fail:
 	if (a->format == FMT_JSON && err.code == TG_EVERIFY) {
-		json_t *o = json_object();
-		char *s;
+		json_t *o = bundle_json(a, false);
 
-		json_object_set_new(o, "verified", json_false());
-		json_object_set_new(o, "bundle", json_string(a->bundle));
-		json_object_set_new(o, "artifact", json_string(a->target));
 		json_object_set_new(o, "error", json_string(err.msg));
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(o);
+		print_json(o);
 	}
 	rc = cli_fail(cli, &err);
 out:
@@ -680,18 +680,13 @@ static int run_attestation(struct tg_cli *cli, struct verify_args *a)
 		goto fail;
 	if (a->format == FMT_JSON) {
 		json_t *o = json_object(), *arr = json_array();
-		char *s;
 
 		json_object_set_new(o, "verified", json_true());
 		json_object_set_new(o, "distribution", json_string(dist.filename));
 		for (i = 0; i < n_many; i++)
 			json_array_append_new(arr, attest_result_json(&many[i]));
 		json_object_set_new(o, "attestations", arr);
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(o);
+		print_json(o);
 	} else {
 		for (i = 0; i < n_many; i++) {
 			printf("%sOK%s  %s: %s %zu verified\n", cli_c(cli, CLI_GREEN),
@@ -750,7 +745,6 @@ static int run_hashes(struct tg_cli *cli, struct verify_args *a)
 			failed = true;
 	if (a->format == FMT_JSON) {
 		json_t *o = json_object(), *arr = json_array();
-		char *s;
 
 		json_object_set_new(o, "lockfile", json_string(a->hashes));
 		json_object_set_new(o, "format", json_string(inv.format ? inv.format : ""));
@@ -779,11 +773,7 @@ static int run_hashes(struct tg_cli *cli, struct verify_args *a)
 		}
 		json_object_set_new(o, "issues", arr);
 		json_object_set_new(o, "ok", json_boolean(!failed));
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(o);
+		print_json(o);
 	} else {
 		for (i = 0; i < rep.n_issues; i++) {
 			const struct tg_pin_issue *is = &rep.issues[i];
@@ -832,9 +822,46 @@ static bool opt_is(const char *arg, const char *name)
 	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* An option that sets one string; `what` completes "NAME needs ...". */
+struct value_opt {
+	const char *name;
+	const char **dst;
+	const char *what;
+};
+
+static const struct value_opt *value_opt(const struct value_opt *opts, const char *arg)
+{
+	for (; opts->name; opts++)
+		if (opt_is(arg, opts->name))
+			return opts;
+	return NULL;
+}
+
 static int run_verify(struct tg_cli *cli, int argc, char **argv)
 {
 	struct verify_args a;
+	const struct value_opt value_opts[] = {
+		{ "--env", &a.env_python, "an interpreter" },
+		{ "--root", &a.root, "a directory" },
+		{ "--bundle", &a.bundle, "a file" },
+		{ "--identity", &a.pol.identity, "a value" },
+		{ "--identity-regex", &a.pol.identity_regex, "a value" },
+		{ "--issuer", &a.pol.issuer, "a URL" },
+		{ "--repository", &a.pol.repository, "owner/repo" },
+		{ "--ref", &a.pol.ref, "a value" },
+		{ "--workflow", &a.pol.workflow, "a file name" },
+		{ "--key", &a.key_path, "a PEM file" },
+		{ "--trusted-root", &a.trusted_root, "a file" },
+		{ "--attestation", &a.attestation, "a file" },
+		{ "--provenance", &a.provenance, "a file" },
+		{ "--digest", &a.digest, "sha256:<hex>" },
+		{ "--config", &a.config, "a file" },
+		{ "--hashes", &a.hashes, "a lockfile" },
+		{ "--input-format", &a.input_format, "a name" },
+		{ "--artifacts", &a.artifacts, "a directory" },
+		{ NULL, NULL, NULL },
+	};
+	const struct value_opt *vo;
 	int i;
 
 	memset(&a, 0, sizeof(a));
@@ -852,14 +879,6 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 			if (a.n_path >= MAX_SITE_DIRS)
 				return cli_usage_error(cli, &tg_cmd_verify, "too many --path options");
 			a.path[a.n_path++] = v;
-		} else if (opt_is(arg, "--env")) {
-			if (!(v = opt_value(argc, argv, &i, "--env")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--env needs an interpreter");
-			a.env_python = v;
-		} else if (opt_is(arg, "--root")) {
-			if (!(v = opt_value(argc, argv, &i, "--root")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--root needs a directory");
-			a.root = v;
 		} else if (opt_is(arg, "--threads")) {
 			uint64_t t;
 
@@ -878,54 +897,10 @@ static int run_verify(struct tg_cli *cli, int argc, char **argv)
 			else
 				return cli_usage_error(cli, &tg_cmd_verify,
 						       "unknown format '%s' (table, json)", v);
-		} else if (opt_is(arg, "--bundle")) {
-			if (!(a.bundle = opt_value(argc, argv, &i, "--bundle")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--bundle needs a file");
-		} else if (opt_is(arg, "--identity")) {
-			if (!(a.pol.identity = opt_value(argc, argv, &i, "--identity")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--identity needs a value");
-		} else if (opt_is(arg, "--identity-regex")) {
-			if (!(a.pol.identity_regex = opt_value(argc, argv, &i, "--identity-regex")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--identity-regex needs a value");
-		} else if (opt_is(arg, "--issuer")) {
-			if (!(a.pol.issuer = opt_value(argc, argv, &i, "--issuer")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--issuer needs a URL");
-		} else if (opt_is(arg, "--repository")) {
-			if (!(a.pol.repository = opt_value(argc, argv, &i, "--repository")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--repository needs owner/repo");
-		} else if (opt_is(arg, "--ref")) {
-			if (!(a.pol.ref = opt_value(argc, argv, &i, "--ref")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--ref needs a value");
-		} else if (opt_is(arg, "--workflow")) {
-			if (!(a.pol.workflow = opt_value(argc, argv, &i, "--workflow")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--workflow needs a file name");
-		} else if (opt_is(arg, "--key")) {
-			if (!(a.key_path = opt_value(argc, argv, &i, "--key")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--key needs a PEM file");
-		} else if (opt_is(arg, "--trusted-root")) {
-			if (!(a.trusted_root = opt_value(argc, argv, &i, "--trusted-root")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--trusted-root needs a file");
-		} else if (opt_is(arg, "--attestation")) {
-			if (!(a.attestation = opt_value(argc, argv, &i, "--attestation")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--attestation needs a file");
-		} else if (opt_is(arg, "--provenance")) {
-			if (!(a.provenance = opt_value(argc, argv, &i, "--provenance")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--provenance needs a file");
-		} else if (opt_is(arg, "--digest")) {
-			if (!(a.digest = opt_value(argc, argv, &i, "--digest")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--digest needs sha256:<hex>");
-		} else if (opt_is(arg, "--config")) {
-			if (!(a.config = opt_value(argc, argv, &i, "--config")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--config needs a file");
-		} else if (opt_is(arg, "--hashes")) {
-			if (!(a.hashes = opt_value(argc, argv, &i, "--hashes")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--hashes needs a lockfile");
-		} else if (opt_is(arg, "--input-format")) {
-			if (!(a.input_format = opt_value(argc, argv, &i, "--input-format")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--input-format needs a name");
-		} else if (opt_is(arg, "--artifacts")) {
-			if (!(a.artifacts = opt_value(argc, argv, &i, "--artifacts")))
-				return cli_usage_error(cli, &tg_cmd_verify, "--artifacts needs a directory");
+		} else if ((vo = value_opt(value_opts, arg))) {
+			if (!(*vo->dst = opt_value(argc, argv, &i, vo->name)))
+				return cli_usage_error(cli, &tg_cmd_verify, "%s needs %s",
+						       vo->name, vo->what);
 		} else if (arg[0] == '-' && arg[1]) {
 			return cli_usage_error(cli, &tg_cmd_verify, "unknown option '%s'", arg);
 		} else if (!a.target) {

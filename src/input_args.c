@@ -54,26 +54,32 @@ int cli_inputs_add_file(struct tg_cli *cli, const struct tg_command *cmd,
 	return push(cli, cmd, in->files, &in->n_files, path, rc);
 }
 
-/* "--opt VALUE" or "--opt=VALUE"; NULL when argv[*i] is not opt. */
-static const char *opt_value(struct tg_cli *cli, const struct tg_command *cmd,
-			     const char *opt, int argc, char **argv, int *i,
-			     bool *bad, int *rc)
+int cli_inputs_parse(struct tg_cli *cli, const struct tg_command *cmd,
+		     struct cli_inputs *in, const struct cli_opt *opts, int argc,
+		     char **argv)
 {
-	const char *a = argv[*i];
-	size_t n = strlen(opt);
+	const struct cli_opt *o;
+	int i, used, rc = 0;
 
-	if (strncmp(a, opt, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*rc = cli_usage_error(cli, cmd, "option '%s' needs a value", opt);
-		*bad = true;
-		return NULL;
+	for (i = 1; i < argc; i++) {
+		if ((used = cli_inputs_option(cli, cmd, in, argc, argv, &i, &rc)) < 0)
+			return rc;
+		for (o = opts; !used && o->name; o++) {
+			if (o->value)
+				used = cli_take_value(cli, cmd, argc, argv, &i, o->name, o->value, &rc);
+			else if ((used = strcmp(argv[i], o->name) == 0))
+				*o->flag = true;
+		}
+		if (used < 0)
+			return rc;
+		if (used)
+			continue;
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return cli_usage_error(cli, cmd, "unknown option '%s'", argv[i]);
+		if (cli_inputs_add_file(cli, cmd, in, argv[i], &rc) < 0)
+			return rc;
 	}
-	return argv[++*i];
+	return 0;
 }
 
 static bool version_ok(const char *v)
@@ -100,8 +106,19 @@ int cli_inputs_option(struct tg_cli *cli, const struct tg_command *cmd,
 		      struct cli_inputs *in, int argc, char **argv, int *i,
 		      int *rc)
 {
+	const struct {
+		const char *name;
+		const char **arr;
+		size_t *n;
+	} lists[] = {
+		{ "--path", in->site_dirs, &in->n_site_dirs },
+		{ "--env", in->pythons, &in->n_pythons },
+		{ "--rootfs", in->rootfs, &in->n_rootfs },
+		{ "--image", in->images, &in->n_images },
+	};
 	const char *a = argv[*i], *v;
-	bool bad = false;
+	size_t k;
+	int used;
 
 	if (strcmp(a, "--no-dev") == 0) {
 		in->opts.include_dev = false;
@@ -111,7 +128,12 @@ int cli_inputs_option(struct tg_cli *cli, const struct tg_command *cmd,
 		in->opts.include_skipped = true;
 		return 1;
 	}
-	if ((v = opt_value(cli, cmd, "--input-format", argc, argv, i, &bad, rc))) {
+	for (k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
+		if ((used = cli_take_value(cli, cmd, argc, argv, i, lists[k].name, &v, rc)))
+			return used < 0 ? -1 : push(cli, cmd, lists[k].arr, lists[k].n, v, rc);
+	if ((used = cli_take_value(cli, cmd, argc, argv, i, "--input-format", &v, rc))) {
+		if (used < 0)
+			return -1;
 		if (!tg_input_format_find(v) && strcmp(v, "rootfs") != 0 &&
 		    strcmp(v, "site-packages") != 0 && strcmp(v, "image") != 0) {
 			*rc = cli_usage_error(cli, cmd, "unknown input format '%s'", v);
@@ -120,25 +142,9 @@ int cli_inputs_option(struct tg_cli *cli, const struct tg_command *cmd,
 		in->format = v;
 		return 1;
 	}
-	if (bad)
-		return -1;
-	if ((v = opt_value(cli, cmd, "--path", argc, argv, i, &bad, rc)))
-		return push(cli, cmd, in->site_dirs, &in->n_site_dirs, v, rc);
-	if (bad)
-		return -1;
-	if ((v = opt_value(cli, cmd, "--env", argc, argv, i, &bad, rc)))
-		return push(cli, cmd, in->pythons, &in->n_pythons, v, rc);
-	if (bad)
-		return -1;
-	if ((v = opt_value(cli, cmd, "--rootfs", argc, argv, i, &bad, rc)))
-		return push(cli, cmd, in->rootfs, &in->n_rootfs, v, rc);
-	if (bad)
-		return -1;
-	if ((v = opt_value(cli, cmd, "--image", argc, argv, i, &bad, rc)))
-		return push(cli, cmd, in->images, &in->n_images, v, rc);
-	if (bad)
-		return -1;
-	if ((v = opt_value(cli, cmd, "--python-version", argc, argv, i, &bad, rc))) {
+	if ((used = cli_take_value(cli, cmd, argc, argv, i, "--python-version", &v, rc))) {
+		if (used < 0)
+			return -1;
 		if (!version_ok(v)) {
 			*rc = cli_usage_error(cli, cmd,
 					      "--python-version takes X.Y or X.Y.Z, not '%s'", v);
@@ -148,9 +154,9 @@ int cli_inputs_option(struct tg_cli *cli, const struct tg_command *cmd,
 		in->python_version_given = true;
 		return 1;
 	}
-	if (bad)
-		return -1;
-	if ((v = opt_value(cli, cmd, "--platform", argc, argv, i, &bad, rc))) {
+	if ((used = cli_take_value(cli, cmd, argc, argv, i, "--platform", &v, rc))) {
+		if (used < 0)
+			return -1;
 		if (strcmp(v, "linux") != 0 && strcmp(v, "darwin") != 0 &&
 		    strcmp(v, "win32") != 0) {
 			*rc = cli_usage_error(cli, cmd,
@@ -161,8 +167,6 @@ int cli_inputs_option(struct tg_cli *cli, const struct tg_command *cmd,
 		in->platform_given = true;
 		return 1;
 	}
-	if (bad)
-		return -1;
 	return 0;
 }
 

@@ -5,6 +5,8 @@
  * Usage in a command's option loop:
  *     struct cli_inputs in;
  *     cli_inputs_init(&in);
+ *     rc = cli_inputs_parse(cli, &tg_cmd_x, &in, own_opts, argc, argv);
+ * or, where an option needs more than a table entry, a loop over argv:
  *     for (i = 1; i < argc; i++) {
  *         int used = cli_inputs_option(cli, &tg_cmd_x, &in, argc, argv, &i, &rc);
  *         if (used < 0) { cli_inputs_release(&in); return rc; }   // usage error
@@ -89,6 +91,19 @@ int cli_inputs_option(struct tg_cli *cli, const struct tg_command *cmd,
 int cli_inputs_add_file(struct tg_cli *cli, const struct tg_command *cmd,
 			struct cli_inputs *in, const char *path, int *rc);
 bool cli_inputs_empty(const struct cli_inputs *in);
+
+/* A command's own option: "--name VALUE" stored in *value, or a flag
+ * that sets *flag. Tables end with a NULL name. */
+struct cli_opt {
+	const char *name;
+	const char **value;
+	bool *flag;
+};
+/* The whole command line: input options, then opts, then FILE arguments.
+ * Returns 0, or the exit code of a usage error it printed. */
+int cli_inputs_parse(struct tg_cli *cli, const struct tg_command *cmd,
+		     struct cli_inputs *in, const struct cli_opt *opts, int argc,
+		     char **argv);
 
 /* Parse every input. *invs is a heap array of *n inventories (one per
  * FILE, --rootfs, --image, and one for all --path dirs, one per --env).

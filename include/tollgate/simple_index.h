@@ -101,6 +101,10 @@ enum tg_simple_format {
 };
 enum tg_simple_format tg_simple_negotiate(const char *accept);
 const char *tg_simple_content_type(enum tg_simple_format f);
+/* True when accept names a PyPI Simple API media type (v1 or latest, JSON
+ * or HTML) with a non-zero q: what package installers send (pip >= 22.2,
+ * uv), and browsers or curl do not. */
+bool tg_simple_accept_names_api(const char *accept);
 
 /* Remove file i (keeps order). */
 void tg_simple_remove_file(struct tg_simple_project *p, size_t i);

@@ -172,14 +172,6 @@ int in_parse_nupkg(const char *data, size_t len, const char *origin,
 		   const struct tg_input_opts *opts, struct tg_inventory *out,
 		   struct tg_err *err)
 {
-	struct tg_win_inventory w;
-	int rc;
-
 	(void)opts;
-	tg_win_inventory_init(&w);
-	rc = tg_win_parse_nupkg(data, len, origin, &w, err);
-	if (!rc)
-		rc = tg_win_to_inventory(&w, out, err);
-	tg_win_inventory_release(&w);
-	return rc;
+	return in_win_parse(tg_win_parse_nupkg, data, len, origin, out, err);
 }

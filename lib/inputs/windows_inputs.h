@@ -29,6 +29,14 @@ int in_parse_choco_list(const char *data, size_t len, const char *origin,
 			const struct tg_input_opts *opts,
 			struct tg_inventory *out, struct tg_err *err);
 
+/* Run a Windows parser and turn its applications into packages; what the
+ * in_parse_* entry points of the Windows formats have in common. */
+struct tg_win_inventory;
+typedef int (*in_win_parse_fn)(const char *data, size_t len, const char *origin,
+			       struct tg_win_inventory *w, struct tg_err *err);
+int in_win_parse(in_win_parse_fn parse, const char *data, size_t len,
+		 const char *origin, struct tg_inventory *out, struct tg_err *err);
+
 /* Directory inputs: a Chocolatey package folder (holds a *.nuspec) or a
  * folder (tree) of winget manifests. *format is "nuspec" or
  * "winget-manifest"; false when the directory is neither. */

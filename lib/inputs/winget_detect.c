@@ -1,6 +1,7 @@
 /* Telling Windows inputs apart: directories (a Chocolatey package folder,
  * a tree of winget manifests) and content sniffing for files whose names
- * say nothing (a winget export is whatever the user called it). */
+ * say nothing (a winget export is whatever the user called it); and the
+ * step from a Windows parser's applications to an inventory. */
 #include "internal.h"
 #include "windows_inputs.h"
 
@@ -20,6 +21,20 @@ bool in_windows_dir_kind(const char *dir, const char **format)
 		return true;
 	}
 	return false;
+}
+
+int in_win_parse(in_win_parse_fn parse, const char *data, size_t len,
+		 const char *origin, struct tg_inventory *out, struct tg_err *err)
+{
+	struct tg_win_inventory w;
+	int rc;
+
+	tg_win_inventory_init(&w);
+	rc = parse(data, len, origin, &w, err);
+	if (!rc)
+		rc = tg_win_to_inventory(&w, out, err);
+	tg_win_inventory_release(&w);
+	return rc;
 }
 
 int in_parse_windows_dir(const char *dir, const char *format,

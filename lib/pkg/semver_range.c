@@ -311,11 +311,61 @@ static int join_unary(const char *s, size_t n, char op, struct tg_buf *o,
 
 /* ---- per-token rewrites ---------------------------------------------- */
 
+/* What '^', '~' and a bare x-range share: ">=M.m.p[-pre]" with x's as 0
+ * (and "-0" after them with includePrerelease), then " <". When the minor
+ * is x the upper bound is the next major for all three, and that is
+ * written too; returns true then. */
+static bool lower_bound(struct ctx *c, const char *s, const struct tg_sv_plain *x,
+			struct tg_buf *o, int *rc)
+{
+	const char *z = c->incpr ? "-0" : "";
+
+	add_str(o, ">=", rc, c->err);
+	add_span(o, s, x->M, rc, c->err);
+	if (span_is_x(s, x->m)) {
+		add_str(o, ".0.0", rc, c->err);
+		add_str(o, z, rc, c->err);
+		add_str(o, " <", rc, c->err);
+		add_incremented(o, s, x->M, rc, c->err);
+		add_str(o, ".0.0-0", rc, c->err);
+		return true;
+	}
+	add_str(o, ".", rc, c->err);
+	add_span(o, s, x->m, rc, c->err);
+	if (span_is_x(s, x->p)) {
+		add_str(o, ".0", rc, c->err);
+		add_str(o, z, rc, c->err);
+	} else {
+		add_str(o, ".", rc, c->err);
+		add_span(o, s, x->p, rc, c->err);
+		if (x->pre.set) {
+			add_str(o, "-", rc, c->err);
+			add_span(o, s, x->pre, rc, c->err);
+		}
+	}
+	add_str(o, " <", rc, c->err);
+	return false;
+}
+
+/* '~' once parsed, and "M.m.x": up to the next minor. */
+static int tilde_range(struct ctx *c, const char *s, const struct tg_sv_plain *x,
+		       struct tg_buf *o)
+{
+	int rc = 0;
+
+	if (lower_bound(c, s, x, o, &rc))
+		return rc;
+	add_span(o, s, x->M, &rc, c->err);
+	add_str(o, ".", &rc, c->err);
+	add_incremented(o, s, x->m, &rc, c->err);
+	add_str(o, ".0-0", &rc, c->err);
+	return rc;
+}
+
 /* '^': up to the next change of the leftmost non-zero component. */
 static int caret(struct ctx *c, const char *s, size_t n, struct tg_buf *o)
 {
 	struct tg_sv_plain x;
-	const char *z = c->incpr ? "-0" : "";
 	int rc = 0;
 
 	if (n == 0 || s[0] != '^' ||
@@ -323,30 +373,8 @@ static int caret(struct ctx *c, const char *s, size_t n, struct tg_buf *o)
 		return tg_buf_add(o, s, n, c->err);
 	if (span_is_x(s, x.M))
 		return 0;
-	add_str(o, ">=", &rc, c->err);
-	add_span(o, s, x.M, &rc, c->err);
-	if (span_is_x(s, x.m)) {
-		add_str(o, ".0.0", &rc, c->err);
-		add_str(o, z, &rc, c->err);
-		add_str(o, " <", &rc, c->err);
-		add_incremented(o, s, x.M, &rc, c->err);
-		add_str(o, ".0.0-0", &rc, c->err);
+	if (lower_bound(c, s, &x, o, &rc))
 		return rc;
-	}
-	add_str(o, ".", &rc, c->err);
-	add_span(o, s, x.m, &rc, c->err);
-	if (span_is_x(s, x.p)) {
-		add_str(o, ".0", &rc, c->err);
-		add_str(o, z, &rc, c->err);
-	} else {
-		add_str(o, ".", &rc, c->err);
-		add_span(o, s, x.p, &rc, c->err);
-		if (x.pre.set) {
-			add_str(o, "-", &rc, c->err);
-			add_span(o, s, x.pre, &rc, c->err);
-		}
-	}
-	add_str(o, " <", &rc, c->err);
 	if (!span_is(s, x.M, "0")) {
 		add_incremented(o, s, x.M, &rc, c->err);
 		add_str(o, ".0.0-0", &rc, c->err);
@@ -370,9 +398,7 @@ static int caret(struct ctx *c, const char *s, size_t n, struct tg_buf *o)
 static int tilde(struct ctx *c, const char *s, size_t n, struct tg_buf *o)
 {
 	struct tg_sv_plain x;
-	const char *z = c->incpr ? "-0" : "";
 	size_t start;
-	int rc = 0;
 
 	if (n == 0 || s[0] != '~')
 		return tg_buf_add(o, s, n, c->err);
@@ -381,35 +407,7 @@ static int tilde(struct ctx *c, const char *s, size_t n, struct tg_buf *o)
 		return tg_buf_add(o, s, n, c->err);
 	if (span_is_x(s, x.M))
 		return 0;
-	add_str(o, ">=", &rc, c->err);
-	add_span(o, s, x.M, &rc, c->err);
-	if (span_is_x(s, x.m)) {
-		add_str(o, ".0.0", &rc, c->err);
-		add_str(o, z, &rc, c->err);
-		add_str(o, " <", &rc, c->err);
-		add_incremented(o, s, x.M, &rc, c->err);
-		add_str(o, ".0.0-0", &rc, c->err);
-		return rc;
-	}
-	add_str(o, ".", &rc, c->err);
-	add_span(o, s, x.m, &rc, c->err);
-	if (span_is_x(s, x.p)) {
-		add_str(o, ".0", &rc, c->err);
-		add_str(o, z, &rc, c->err);
-	} else {
-		add_str(o, ".", &rc, c->err);
-		add_span(o, s, x.p, &rc, c->err);
-		if (x.pre.set) {
-			add_str(o, "-", &rc, c->err);
-			add_span(o, s, x.pre, &rc, c->err);
-		}
-	}
-	add_str(o, " <", &rc, c->err);
-	add_span(o, s, x.M, &rc, c->err);
-	add_str(o, ".", &rc, c->err);
-	add_incremented(o, s, x.m, &rc, c->err);
-	add_str(o, ".0-0", &rc, c->err);
-	return rc;
+	return tilde_range(c, s, &x, o);
 }
 
 /* x-ranges with or without an operator: "1.2.x", ">=1", "<=1.x", "*". */
@@ -476,26 +474,8 @@ static int xrange(struct ctx *c, const char *s, size_t n, struct tg_buf *o)
 		add_str(o, pr, &rc, c->err);
 		return rc;
 	}
-	add_str(o, ">=", &rc, c->err);
-	add_span(o, s, x.M, &rc, c->err);
-	if (xm) {
-		add_str(o, ".0.0", &rc, c->err);
-		add_str(o, pr, &rc, c->err);
-		add_str(o, " <", &rc, c->err);
-		add_incremented(o, s, x.M, &rc, c->err);
-		add_str(o, ".0.0-0", &rc, c->err);
-	} else {
-		add_str(o, ".", &rc, c->err);
-		add_span(o, s, x.m, &rc, c->err);
-		add_str(o, ".0", &rc, c->err);
-		add_str(o, pr, &rc, c->err);
-		add_str(o, " <", &rc, c->err);
-		add_span(o, s, x.M, &rc, c->err);
-		add_str(o, ".", &rc, c->err);
-		add_incremented(o, s, x.m, &rc, c->err);
-		add_str(o, ".0-0", &rc, c->err);
-	}
-	return rc;
+	/* no operator: "M.x" and "M.m.x" mean what '~' does */
+	return tilde_range(c, s, &x, o);
 }
 
 /* The first "[<>]?=? ?*" goes: a star intersected with anything is that

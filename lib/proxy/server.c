@@ -666,6 +666,11 @@ static void make_etag(struct view *v, const struct tg_buf *a, const struct tg_bu
 	snprintf(v->etag, sizeof(v->etag), "\"%.32s\"", hex);
 }
 
+/* Render the page of a 200 view, or the installers' page of a project
+ * denied as a whole (status 403): there every file is listed, not yanked
+ * and without metadata, so that a resolver picks one and fails on its
+ * download, and pip prints that file's link, which names the rule. Clients
+ * that do not speak the Simple API get the 403 itself (queue_view). */
 static int render_view(struct view *v, const struct snapshot *s,
 		       struct tg_err *err)
 {
@@ -677,6 +682,9 @@ static int render_view(struct view *v, const struct snapshot *s,
 	char **reasons = NULL;
 	size_t i, j, n = 0;
 	bool yank = s->cfg.policy.hide == TG_PHIDE_YANK;
+	bool denied = v->status == 403;
+	struct file_block whole = { .blocked = true, .rule = v->rule, .id = v->id,
+				    .message = v->message };
 	int rc = 0;
 
 	memset(&copy, 0, sizeof(copy));
@@ -692,18 +700,22 @@ static int render_view(struct view *v, const struct snapshot *s,
 		goto out;
 	}
 	for (i = 0; i < src->n_files; i++) {
-		const struct file_block *fb = &v->dec.files[i];
+		const struct file_block *fb = denied ? &whole : &v->dec.files[i];
 		struct tg_simple_file *f;
 		const char *mhex;
 
-		if (fb->blocked && (!yank || strcmp(fb->rule, "bad-name") == 0))
+		if (denied ? !tg_dist_filename_ok(src->files[i].filename) :
+		    fb->blocked && (!yank || strcmp(fb->rule, "bad-name") == 0))
 			continue;
 		blocks[copy.n_files] = fb;
 		f = &copy.files[copy.n_files++];
 		*f = src->files[i]; /* shallow: strings stay owned by the page */
 		if (f->core_metadata && (fb->blocked || !metadata_pin(f, &mhex)))
 			f->core_metadata = false; /* unverifiable or refused: not offered */
-		if (fb->blocked) {
+		if (denied) {
+			f->yanked = false; /* a yanked file is skipped unless pinned */
+			f->yanked_reason = NULL;
+		} else if (fb->blocked) {
 			reasons[n] = tg_asprintf("blocked by tollgate policy (%s%s%s): %s",
 						 fb->rule, fb->id ? " " : "",
 						 fb->id ? fb->id : "", fb->message);
@@ -716,19 +728,21 @@ static int render_view(struct view *v, const struct snapshot *s,
 		}
 	}
 	copy.has_versions = src->has_versions;
-	/* A version leaves the PEP 700 list when every file of it is blocked. */
+	/* A version leaves the PEP 700 list when every file of it is blocked;
+	 * on a denied project's page, when none of its files is listed. */
 	for (i = 0; i < src->n_versions; i++) {
 		size_t have = 0, blocked = 0;
 		for (j = 0; j < src->n_files; j++) {
 			char ver[TG_PEP440_MAX_LEN + 1];
 			if (!tg_dist_version(src->files[j].filename, v->page->norm, ver, sizeof(ver), NULL) ||
-			    !same_version(ver, src->versions[i]))
+			    !same_version(ver, src->versions[i]) ||
+			    (denied && !tg_dist_filename_ok(src->files[j].filename)))
 				continue;
 			have++;
-			if (v->dec.files[j].blocked)
+			if (!denied && v->dec.files[j].blocked)
 				blocked++;
 		}
-		if (have && have == blocked)
+		if (denied ? !have : have && have == blocked)
 			continue;
 		copy.versions[copy.n_versions++] = src->versions[i];
 	}
@@ -773,6 +787,10 @@ static int render_view(struct view *v, const struct snapshot *s,
 		MHD_add_response_header(v->resp[i], MHD_HTTP_HEADER_CONTENT_TYPE,
 					tg_simple_content_type(fm[i]));
 		set_common_page_headers(v->resp[i], v->etag);
+		if (denied && v->rule)
+			MHD_add_response_header(v->resp[i], "X-Tollgate-Rule", v->rule);
+		if (denied && v->id)
+			MHD_add_response_header(v->resp[i], "X-Tollgate-Advisory", v->id);
 	}
 out:
 	for (i = 0; i < n; i++)
@@ -1109,6 +1127,56 @@ static int name_risk(struct worker *w, const struct snapshot *s, struct tg_db *d
 	return rc;
 }
 
+/* The installers' page of a project denied as a whole. Without it (no
+ * file to list, out of memory) every client gets the 403, which is still
+ * a refusal: an empty page would only make pip say "no matching
+ * distribution". */
+static void render_denied(struct tg_proxy *p, struct view *v, const struct snapshot *s)
+{
+	struct tg_err e;
+	size_t k, listable = 0;
+	int i;
+
+	for (k = 0; k < v->page->proj.n_files; k++)
+		if (tg_dist_filename_ok(v->page->proj.files[k].filename))
+			listable++;
+	tg_err_clear(&e);
+	if (!listable || !v->rule || !v->message || render_view(v, s, &e) == 0)
+		return;
+	logf_(p, "error", "rendering the denied page of %s: %s", v->page->norm, e.msg);
+	for (i = 0; i < FI__N; i++) {
+		if (v->resp[i])
+			MHD_destroy_response(v->resp[i]);
+		v->resp[i] = NULL;
+	}
+}
+
+/* A name the policy denies as a whole is refused even when no upstream
+ * has it or the upstream fails: answering 404 or 5xx for it would tell
+ * clients to look elsewhere (dependency confusion). NULL when the name is
+ * not denied, or that cannot be decided (no database). */
+static struct view *denied_without_page(struct worker *w, const struct snapshot *s,
+					const char *norm, int64_t ttl)
+{
+	struct tg_simple_project none;
+	struct project_decision d;
+	struct view *v = NULL;
+	struct tg_err e;
+
+	tg_simple_project_init(&none);
+	tg_err_clear(&e);
+	if (policy_evaluate(&s->cfg, worker_db(w, s), norm, &none, NULL, now_epoch(), &d, &e) == 0 &&
+	    d.status == 403) {
+		v = error_view(w->p, s, 403, false, d.rule, d.message, ttl);
+		if (v && d.id && !(v->id = tg_strdup(d.id))) {
+			view_put(v);
+			v = NULL;
+		}
+	}
+	project_decision_release(&d);
+	return v;
+}
+
 static struct view *build_page_view(struct worker *w, struct job *j)
 {
 	struct tg_proxy *p = w->p;
@@ -1202,6 +1270,16 @@ static struct view *build_page_view(struct worker *w, struct job *j)
 			break;
 	}
 	upage_put(old);
+	if (v || !pg) {
+		/* Retry a failing upstream soon: its page is what installers
+		 * get for a denied name. */
+		struct view *dv = denied_without_page(w, s, j->norm,
+						      v ? 5 : (int64_t)cfg->page_ttl_s);
+		if (dv) {
+			view_put(v);
+			return dv;
+		}
+	}
 	if (v)
 		return v;
 	if (!pg) {
@@ -1252,6 +1330,7 @@ static struct view *build_page_view(struct worker *w, struct job *j)
 			v->rule = tg_strdup("name-risk");
 			v->message = tg_strdup(msg);
 			v->mem = 1024 + pg->mem;
+			render_denied(p, v, s);
 			return v;
 		} else if (msg[0] && s->audit) {
 			struct audit_event ev = {
@@ -1268,6 +1347,8 @@ static struct view *build_page_view(struct worker *w, struct job *j)
 		if (v->status == 503)
 			v->expires = now + 5;
 		v->mem = 1024 + pg->mem;
+		if (v->status == 403)
+			render_denied(p, v, s);
 		return v;
 	}
 	if (v->dec.next_change < v->expires)
@@ -1694,20 +1775,34 @@ static enum MHD_Result queue_view(struct MHD_Connection *c, struct req *rq,
 		 rq->fmt == TG_SIMPLE_HTML_V1 ? FI_HTML_V1 : FI_HTML;
 
 	if (v->status != 200) {
+		bool file = rq->t.route == TG_ROUTE_FILE;
+		/* A denied project's page with refused links goes to package
+		 * installers only: they print a failed download's URL, but
+		 * not why an index page failed. */
+		bool listed = v->status == 403 && rq->t.route == TG_ROUTE_PROJECT &&
+			      v->resp[fi] && tg_simple_accept_names_api(accept_of(c));
+		char version[TG_PEP440_MAX_LEN + 1];
 		struct problem pr = {
 			.status = v->status, .rule = v->rule, .detail = v->message,
 			.project = rq->t.project[0] ? rq->t.project : NULL, .id = v->id,
+			.file = file ? rq->t.filename : NULL,
 			.retry_after = v->transient ? 30 : 0,
 		};
+		if (file && tg_dist_version(rq->t.filename, rq->t.project, version,
+					    sizeof(version), NULL))
+			pr.version = version;
 		if (v->status == 403 && rq->snap->audit) {
 			struct audit_event ev = {
-				.client = rq->client, .project = rq->t.project, .decision = "deny",
-				.rule = v->rule, .id = v->id, .message = v->message, .status = 403,
+				.client = rq->client, .project = rq->t.project,
+				.version = pr.version, .file = pr.file, .decision = "deny",
+				.rule = v->rule, .id = v->id, .message = v->message,
+				.status = listed ? 200 : 403,
 				.upstream = v->page ? v->page->upstream : NULL,
 			};
 			audit_write(rq->snap->audit, &ev);
 		}
-		return send_problem(c, rq, &pr);
+		if (!listed)
+			return send_problem(c, rq, &pr);
 	}
 	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	if (inm && strstr(inm, v->etag)) {
@@ -1718,6 +1813,8 @@ static enum MHD_Result queue_view(struct MHD_Connection *c, struct req *rq,
 			return MHD_NO;
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, v->etag);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept");
+		if (v->status == 403 && v->rule)
+			MHD_add_response_header(r, "X-Tollgate-Rule", v->rule);
 		ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, r);
 		MHD_destroy_response(r);
 		rq->status = 304;

@@ -935,20 +935,19 @@ static double q_value(const char *p, const char *end)
 	return 1;
 }
 
-enum tg_simple_format tg_simple_negotiate(const char *accept)
+/* For each candidate, the q-value of the most specific range in accept
+ * that matches it (RFC 9110 section 12.5.1) and how specific that range
+ * is (match_range; -1 when none matched). */
+static void accept_scan(const char *accept, double best_q[3], int best_spec[3])
 {
-	double best_q[3] = { -1, -1, -1 };
-	int best_spec[3] = { -1, -1, -1 };
 	const char *p = accept;
-	int i, winner = -1;
+	int i;
 
-	if (!accept)
-		return TG_SIMPLE_HTML;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!*p)
-		return TG_SIMPLE_HTML;
-	while (*p) {
+	for (i = 0; i < 3; i++) {
+		best_q[i] = -1;
+		best_spec[i] = -1;
+	}
+	while (p && *p) {
 		const char *end = strchr(p, ',');
 		const char *semi, *rs, *re;
 		double q;
@@ -966,8 +965,6 @@ enum tg_simple_format tg_simple_negotiate(const char *accept)
 		for (i = 0; i < 3; i++) {
 			int spec = match_range(rs, (size_t)(re - rs), candidates[i].type,
 					       candidates[i].latest);
-			/* The most specific matching range sets the q-value
-			 * (RFC 9110 section 12.5.1). */
 			if (spec > best_spec[i]) {
 				best_spec[i] = spec;
 				best_q[i] = q;
@@ -975,6 +972,22 @@ enum tg_simple_format tg_simple_negotiate(const char *accept)
 		}
 		p = *end ? end + 1 : end;
 	}
+}
+
+enum tg_simple_format tg_simple_negotiate(const char *accept)
+{
+	double best_q[3];
+	int best_spec[3];
+	const char *p = accept;
+	int i, winner = -1;
+
+	if (!accept)
+		return TG_SIMPLE_HTML;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return TG_SIMPLE_HTML;
+	accept_scan(p, best_q, best_spec);
 	for (i = 0; i < 3; i++) {
 		if (best_spec[i] < 0 || best_q[i] <= 0)
 			continue;
@@ -994,4 +1007,18 @@ enum tg_simple_format tg_simple_negotiate(const char *accept)
 			winner = i;
 	}
 	return winner < 0 ? TG_SIMPLE_UNACCEPTABLE : candidates[winner].fmt;
+}
+
+bool tg_simple_accept_names_api(const char *accept)
+{
+	double best_q[3];
+	int best_spec[3];
+	int i;
+
+	accept_scan(accept, best_q, best_spec);
+	/* A wildcard says nothing about the client: only a named type does. */
+	for (i = 0; i < 3; i++)
+		if (candidates[i].latest && best_spec[i] >= 2 && best_q[i] > 0)
+			return true;
+	return false;
 }

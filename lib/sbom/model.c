@@ -2,6 +2,7 @@
  * once per package URL, sorted, with hashes merged and dependency edges
  * resolved to components. */
 #define _POSIX_C_SOURCE 200809L
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -124,6 +125,30 @@ static int cmp_size(const void *a, const void *b)
 }
 
 /* Resolve every dependency name to a component of the same inventory. */
+static bool is_depended_on(const struct sbom_model *m, size_t k)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->n; i++)
+		for (j = 0; j < m->comps[i].n_deps; j++)
+			if (m->comps[i].deps[j] == k && i != k)
+				return true;
+	return false;
+}
+
+/* The direct dependencies when some input says which they are, else the
+ * components nothing else depends on (the roots of the graph). */
+static void mark_roots(struct sbom_model *m)
+{
+	bool any_direct = false;
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		any_direct |= m->comps[i].direct;
+	for (i = 0; i < m->n; i++)
+		m->comps[i].root = any_direct ? m->comps[i].direct : !is_depended_on(m, i);
+}
+
 static int link_deps(const struct tg_inventory *invs, struct sbom_model *m,
 		     struct entry *ents, size_t n_ents, struct tg_err *err)
 {
@@ -347,6 +372,8 @@ int sbom_model_build(const struct tg_inventory *invs, size_t n,
 	}
 	if (!rc)
 		rc = link_deps(invs, m, ents, n_ents, err);
+	if (!rc)
+		mark_roots(m);
 	for (i = 0; i < m->n && !rc; i++) {
 		struct sbom_comp *c = &m->comps[i];
 
@@ -406,33 +433,34 @@ void sbom_model_release(struct sbom_model *m)
 	memset(m, 0, sizeof(*m));
 }
 
-void sbom_uuid_format(const unsigned char in[16], int version, char out[37])
+int sbom_doc_uuid(const struct sbom_model *m, json_t *seed, char out[37],
+		  struct tg_err *err)
 {
-	unsigned char b[16];
-	char hex[33];
+	unsigned char b[16], md[32];
+	unsigned int mdlen = 0;
+	char hex[33], *body = seed ? json_dumps(seed, JSON_COMPACT) : NULL;
+	int rc = 0;
 
-	memcpy(b, in, 16);
-	b[6] = (unsigned char)((b[6] & 0x0f) | (version << 4));
+	json_decref(seed);
+	if (!body)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	if (!m->reproducible) {
+		if (RAND_bytes(b, 16) != 1)
+			rc = tg_err_set(err, TG_EINTERNAL, "no random bytes for a serial number");
+	} else if (!EVP_Digest(body, strlen(body), md, &mdlen, EVP_sha256(), NULL)) {
+		rc = tg_err_set(err, TG_EINTERNAL, "SHA-256 failed");
+	} else {
+		memcpy(b, md, 16);
+	}
+	free(body);
+	if (rc)
+		return rc;
+	/* RFC 4122: version 4 (random) or 5 (name-based), and the variant */
+	b[6] = (unsigned char)((b[6] & 0x0f) | ((m->reproducible ? 5 : 4) << 4));
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	tg_hex_encode(b, 16, hex);
 	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
 		 hex + 16, hex + 20);
-}
-
-int sbom_uuid_bytes(bool reproducible, const char *data, size_t len,
-		    unsigned char out[16], struct tg_err *err)
-{
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-
-	if (!reproducible) {
-		if (RAND_bytes(out, 16) != 1)
-			return tg_err_set(err, TG_EINTERNAL, "no random bytes for a serial number");
-		return 0;
-	}
-	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
-		return tg_err_set(err, TG_EINTERNAL, "SHA-256 failed");
-	memcpy(out, md, 16);
 	return 0;
 }
 

@@ -17,10 +17,17 @@ extern const size_t sbom_spdx_exceptions_count;
 /* "3.28": the list version, for SPDX creationInfo.licenseListVersion. */
 extern const char sbom_spdx_list_version[];
 
+/* JSON helpers of both writers (sbom_json.c). */
+struct json_t;
 /* A JSON string of s with invalid UTF-8 bytes replaced by '?' (jansson
  * refuses them); NULL only on ENOMEM. */
-struct json_t;
 struct json_t *sbom_jstr(const char *s);
+/* Set key / append v, which may be NULL on ENOMEM: *ok goes false then. */
+void sbom_put(struct json_t *o, const char *key, struct json_t *v, bool *ok);
+void sbom_append(struct json_t *a, struct json_t *v, bool *ok);
+/* The format's name for one of our lowercase hash algorithm names, NULL
+ * when the format has none. */
+const char *sbom_hash_alg(const char *alg, enum tg_sbom_format fmt);
 
 /* One component: every package of the inputs with the same package URL. */
 struct sbom_comp {
@@ -33,6 +40,8 @@ struct sbom_comp {
 	size_t n_deps;
 	bool has_deps_info;            /* its input records dependencies */
 	bool direct;                   /* some merged package is direct */
+	bool root;                     /* what the document describes: direct,
+					  or (no input says) nothing depends on it */
 	char *id;                      /* SPDXRef-Package-N / bom-ref */
 };
 
@@ -51,13 +60,11 @@ int sbom_model_build(const struct tg_inventory *invs, size_t n,
 		     struct tg_err *err);
 void sbom_model_release(struct sbom_model *m);
 
-/* "urn:uuid:..." style UUID text (36 chars + NUL) from 16 bytes, with the
- * version nibble set (4 random, 5 name-based) and the RFC 4122 variant. */
-void sbom_uuid_format(const unsigned char b[16], int version, char out[37]);
-/* 16 random bytes (libcrypto), or a SHA-256 prefix of data when
- * reproducible. */
-int sbom_uuid_bytes(bool reproducible, const char *data, size_t len,
-		    unsigned char out[16], struct tg_err *err);
+/* The document's UUID text (36 chars + NUL): random, or for a
+ * reproducible model name-based on seed, what the document describes, so
+ * that equal inputs give equal documents. Takes seed (NULL: TG_ENOMEM). */
+int sbom_doc_uuid(const struct sbom_model *m, struct json_t *seed, char out[37],
+		  struct tg_err *err);
 
 /* First line of s, at most max bytes (cut on a UTF-8 boundary); heap. */
 char *sbom_first_line(const char *s, size_t max);

@@ -8,35 +8,6 @@
 #include "sbom_internal.h"
 #include "tollgate/str.h"
 
-static const char *spdx_alg(const char *alg)
-{
-	static const struct { const char *ours, *spdx; } map[] = {
-		{ "md5", "MD5" }, { "sha1", "SHA1" }, { "sha224", "SHA224" },
-		{ "sha256", "SHA256" }, { "sha384", "SHA384" }, { "sha512", "SHA512" },
-		{ "sha3_256", "SHA3-256" }, { "sha3_384", "SHA3-384" },
-		{ "sha3_512", "SHA3-512" }, { "blake2b_256", "BLAKE2b-256" },
-		{ "blake2b_384", "BLAKE2b-384" }, { "blake2b_512", "BLAKE2b-512" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(alg, map[i].ours) == 0)
-			return map[i].spdx;
-	return NULL;
-}
-
-static void put(json_t *o, const char *key, json_t *v, bool *ok)
-{
-	if (!v || json_object_set_new(o, key, v))
-		*ok = false;
-}
-
-static void append(json_t *a, json_t *v, bool *ok)
-{
-	if (!v || json_array_append_new(a, v))
-		*ok = false;
-}
-
 /* LicenseRef-<words of the text>-<8 hex of its SHA-256>: stable, and
  * different texts get different ids. */
 static char *license_ref(const char *text)
@@ -96,12 +67,12 @@ static json_t *declared(const struct tg_package *p, json_t *extracted, bool *ok)
 	if (e) {
 		char *name = sbom_first_line(p->license, 200);
 
-		put(e, "licenseId", json_string(ref), ok);
-		put(e, "extractedText", sbom_jstr(p->license), ok);
-		put(e, "name", name && *name ? sbom_jstr(name) : json_string("unknown"), ok);
+		sbom_put(e, "licenseId", json_string(ref), ok);
+		sbom_put(e, "extractedText", sbom_jstr(p->license), ok);
+		sbom_put(e, "name", name && *name ? sbom_jstr(name) : json_string("unknown"), ok);
 		free(name);
 	}
-	append(extracted, e, ok);
+	sbom_append(extracted, e, ok);
 	{
 		json_t *r = json_string(ref);
 		free(ref);
@@ -125,49 +96,49 @@ static json_t *package(const struct sbom_comp *c, json_t *extracted, bool *ok)
 		*ok = false;
 		return NULL;
 	}
-	put(o, "SPDXID", json_string(c->id), ok);
-	put(o, "name", sbom_jstr(p->name), ok);
+	sbom_put(o, "SPDXID", json_string(c->id), ok);
+	sbom_put(o, "name", sbom_jstr(p->name), ok);
 	if (p->version)
-		put(o, "versionInfo", sbom_jstr(p->version), ok);
-	put(o, "downloadLocation", url_location(p->url) ? sbom_jstr(p->url)
+		sbom_put(o, "versionInfo", sbom_jstr(p->version), ok);
+	sbom_put(o, "downloadLocation", url_location(p->url) ? sbom_jstr(p->url)
 							: json_string("NOASSERTION"), ok);
-	put(o, "filesAnalyzed", json_false(), ok);
-	put(o, "primaryPackagePurpose",
+	sbom_put(o, "filesAnalyzed", json_false(), ok);
+	sbom_put(o, "primaryPackagePurpose",
 	    json_string(p->eco == TG_ECO_WINGET || p->eco == TG_ECO_CHOCOLATEY ?
 			"APPLICATION" : "LIBRARY"), ok);
 	sums = json_array();
 	for (i = 0; sums && i < c->n_hashes; i++) {
-		const char *alg = spdx_alg(c->hashes[i].alg);
+		const char *alg = sbom_hash_alg(c->hashes[i].alg, TG_SBOM_SPDX);
 		json_t *s;
 
 		if (!alg)
 			continue;
 		s = json_object();
 		if (s) {
-			put(s, "algorithm", json_string(alg), ok);
-			put(s, "checksumValue", json_string(c->hashes[i].hex), ok);
+			sbom_put(s, "algorithm", json_string(alg), ok);
+			sbom_put(s, "checksumValue", json_string(c->hashes[i].hex), ok);
 		}
-		append(sums, s, ok);
+		sbom_append(sums, s, ok);
 	}
 	if (!sums)
 		*ok = false;
 	else if (json_array_size(sums))
-		put(o, "checksums", sums, ok);
+		sbom_put(o, "checksums", sums, ok);
 	else
 		json_decref(sums);
-	put(o, "licenseConcluded", json_string("NOASSERTION"), ok);
-	put(o, "licenseDeclared", declared(p, extracted, ok), ok);
-	put(o, "copyrightText", json_string("NOASSERTION"), ok);
+	sbom_put(o, "licenseConcluded", json_string("NOASSERTION"), ok);
+	sbom_put(o, "licenseDeclared", declared(p, extracted, ok), ok);
+	sbom_put(o, "copyrightText", json_string("NOASSERTION"), ok);
 	refs = json_array();
 	ref = json_object();
 	if (ref) {
-		put(ref, "referenceCategory", json_string("PACKAGE-MANAGER"), ok);
-		put(ref, "referenceType", json_string("purl"), ok);
-		put(ref, "referenceLocator", sbom_jstr(c->purl), ok);
+		sbom_put(ref, "referenceCategory", json_string("PACKAGE-MANAGER"), ok);
+		sbom_put(ref, "referenceType", json_string("purl"), ok);
+		sbom_put(ref, "referenceLocator", sbom_jstr(c->purl), ok);
 	}
 	if (refs) {
-		append(refs, ref, ok);
-		put(o, "externalRefs", refs, ok);
+		sbom_append(refs, ref, ok);
+		sbom_put(o, "externalRefs", refs, ok);
 	} else {
 		json_decref(ref);
 		*ok = false;
@@ -181,80 +152,59 @@ static json_t *relationship(const char *a, const char *type, const char *b)
 			 "relatedSpdxElement", b);
 }
 
-static bool is_depended_on(const struct sbom_model *m, size_t k)
-{
-	size_t i, j;
-
-	for (i = 0; i < m->n; i++)
-		for (j = 0; j < m->comps[i].n_deps; j++)
-			if (m->comps[i].deps[j] == k && i != k)
-				return true;
-	return false;
-}
-
 int sbom_write_spdx(const struct sbom_model *m, struct tg_buf *out,
 		    struct tg_err *err)
 {
 	json_t *doc = json_object(), *ci = json_object(), *creators = json_array();
 	json_t *pkgs = json_array(), *rels = json_array(), *extracted = json_array();
-	unsigned char uuid_b[16];
-	char uuid[37], *text = NULL, *body = NULL, *ns = NULL, *tool = NULL;
+	char uuid[37], *text = NULL, *ns = NULL, *tool = NULL;
 	bool ok = doc && ci && creators && pkgs && rels && extracted;
-	bool any_direct = false;
 	size_t i, j;
 	int rc = 0;
 
-	for (i = 0; i < m->n; i++)
-		any_direct |= m->comps[i].direct;
 	for (i = 0; ok && i < m->n; i++) {
 		const struct sbom_comp *c = &m->comps[i];
 
-		append(pkgs, package(c, extracted, &ok), &ok);
-		if (any_direct ? c->direct : !is_depended_on(m, i))
-			append(rels, relationship("SPDXRef-DOCUMENT", "DESCRIBES", c->id), &ok);
+		sbom_append(pkgs, package(c, extracted, &ok), &ok);
+		if (c->root)
+			sbom_append(rels, relationship("SPDXRef-DOCUMENT", "DESCRIBES", c->id), &ok);
 	}
 	for (i = 0; ok && i < m->n; i++)
 		for (j = 0; j < m->comps[i].n_deps; j++)
-			append(rels, relationship(m->comps[i].id, "DEPENDS_ON",
+			sbom_append(rels, relationship(m->comps[i].id, "DEPENDS_ON",
 						  m->comps[m->comps[i].deps[j]].id), &ok);
 	if (!ok)
 		goto oom;
-	{
-		json_t *seed = json_pack("{s:O,s:O,s:s}", "packages", pkgs,
-					 "relationships", rels, "name", m->subject);
-		if (!seed)
-			goto oom;
-		body = json_dumps(seed, JSON_COMPACT);
-		json_decref(seed);
-		if (!body)
-			goto oom;
-		if ((rc = sbom_uuid_bytes(m->reproducible, body, strlen(body), uuid_b, err)))
-			goto out;
-		sbom_uuid_format(uuid_b, m->reproducible ? 5 : 4, uuid);
-	}
+	rc = sbom_doc_uuid(m, json_pack("{s:O,s:O,s:s}", "packages", pkgs,
+					"relationships", rels, "name", m->subject),
+			   uuid, err);
+	if (rc == TG_ENOMEM)
+		goto oom;
+	if (rc)
+		goto out;
 	ns = tg_asprintf("urn:uuid:%s", uuid);
 	tool = tg_asprintf("Tool: tollgate-%s", m->tool_version);
 	if (!ns || !tool)
 		goto oom;
-	append(creators, sbom_jstr(tool), &ok);
-	put(ci, "created", sbom_jstr(m->timestamp), &ok);
-	put(ci, "creators", creators, &ok);
+	sbom_append(creators, sbom_jstr(tool), &ok);
+	sbom_put(ci, "created", sbom_jstr(m->timestamp), &ok);
+	sbom_put(ci, "creators", creators, &ok);
 	creators = NULL;
-	put(ci, "licenseListVersion", json_string(sbom_spdx_list_version), &ok);
+	sbom_put(ci, "licenseListVersion", json_string(sbom_spdx_list_version), &ok);
 
-	put(doc, "spdxVersion", json_string("SPDX-2.3"), &ok);
-	put(doc, "dataLicense", json_string("CC0-1.0"), &ok);
-	put(doc, "SPDXID", json_string("SPDXRef-DOCUMENT"), &ok);
-	put(doc, "name", sbom_jstr(m->subject), &ok);
-	put(doc, "documentNamespace", sbom_jstr(ns), &ok);
-	put(doc, "creationInfo", ci, &ok);
+	sbom_put(doc, "spdxVersion", json_string("SPDX-2.3"), &ok);
+	sbom_put(doc, "dataLicense", json_string("CC0-1.0"), &ok);
+	sbom_put(doc, "SPDXID", json_string("SPDXRef-DOCUMENT"), &ok);
+	sbom_put(doc, "name", sbom_jstr(m->subject), &ok);
+	sbom_put(doc, "documentNamespace", sbom_jstr(ns), &ok);
+	sbom_put(doc, "creationInfo", ci, &ok);
 	ci = NULL;
-	put(doc, "packages", pkgs, &ok);
+	sbom_put(doc, "packages", pkgs, &ok);
 	pkgs = NULL;
-	put(doc, "relationships", rels, &ok);
+	sbom_put(doc, "relationships", rels, &ok);
 	rels = NULL;
 	if (json_array_size(extracted)) {
-		put(doc, "hasExtractedLicensingInfos", extracted, &ok);
+		sbom_put(doc, "hasExtractedLicensingInfos", extracted, &ok);
 		extracted = NULL;
 	}
 	if (!ok)
@@ -270,7 +220,6 @@ oom:
 	rc = tg_err_set(err, TG_ENOMEM, "out of memory writing the SPDX SBOM");
 out:
 	free(text);
-	free(body);
 	free(ns);
 	free(tool);
 	json_decref(doc);

@@ -148,18 +148,28 @@ def file_url_ok(px_url, name, filename):
         "/files/%s/%s" % (name, filename)
 
 
+def page_through(px, name, label, accept, kind, upf, what=""):
+    """Fetch a project page that must be 200 and list every upstream file;
+    (headers, JSON document or None, {filename: fields}) or None."""
+    st, h, body = fetch(px, name, accept)
+    if not c.eq(200, st, "%s%s [%s] status" % (what, name, label)):
+        return None
+    c.eq(CTYPES[kind], h.get("content-type"), "%s%s [%s] content type" % (what, name, label))
+    c.eq("Accept", h.get("vary"), "%s%s [%s] Vary" % (what, name, label))
+    doc, got = proxy_model("json" if kind == "json" else "html", body)
+    c.eq(sorted(upf), sorted(got), "%s%s [%s] file names" % (what, name, label))
+    return h, doc, got
+
+
 # ---- JSON upstream ----
 px = start(jdir)
 for name, up in sorted(projects_json.items()):
     upf = {f["filename"]: f for f in up["files"]}
     for label, (accept, kind) in ACCEPTS.items():
-        st, h, body = fetch(px, name, accept)
-        if not c.eq(200, st, "%s [%s] status" % (name, label)):
+        page = page_through(px, name, label, accept, kind, upf)
+        if not page:
             continue
-        c.eq(CTYPES[kind], h.get("content-type"), "%s [%s] content type" % (name, label))
-        c.eq("Accept", h.get("vary"), "%s [%s] Vary" % (name, label))
-        doc, got = proxy_model("json" if kind == "json" else "html", body)
-        c.eq(sorted(upf), sorted(got), "%s [%s] file names" % (name, label))
+        h, doc, got = page
         bad = []
         for fn, uf in upf.items():
             g = got.get(fn)
@@ -229,6 +239,61 @@ for accept, kind in ((ACCEPTS["pip"][0], "json"), ("text/html", "html")):
     else:
         names = set(norm(k) for k in html_model(body.decode()))
     c.ok(st == 200 and set(projects_json) <= names, "project list (%s) names every project" % kind)
+px.stop()
+
+# ---- projects denied as a whole ----
+# Installers (Accept names a Simple API type) get the upstream's files with
+# refused links, none yanked, no metadata, only versions that have files;
+# other clients get the 403.
+INSTALLERS = {"pip", "uv", "v1+html", "latest+json", "html preferred"}
+
+
+def file_version(fn):
+    from packaging.utils import parse_sdist_filename, parse_wheel_filename
+    return parse_wheel_filename(fn)[1] if fn.endswith(".whl") else parse_sdist_filename(fn)[1]
+
+
+with open(os.path.join(tmp, "denied.toml"), "w") as f:
+    f.write('[proxy]\ncache-dir = "cache-denied"\n[[proxy.upstream]]\nname = "up"\nurl = "%s"\n'
+            '[policy]\nrequire-hashes = false\ndeny = ["black", "isodate"]\n' % jdir)
+px = fx.Proxy(os.path.join(tmp, "denied.toml"), db)
+for name in ("black", "isodate"):
+    up = projects_json[name]
+    upf = {f["filename"]: f for f in up["files"]}
+    for label, (accept, kind) in ACCEPTS.items():
+        if label not in INSTALLERS:
+            c.eq(403, fetch(px, name, accept)[0], "denied %s [%s]: 403" % (name, label))
+            continue
+        page = page_through(px, name, label, accept, kind, upf, "denied ")
+        if not page:
+            continue
+        h, doc, got = page
+        c.eq("deny", h.get("x-tollgate-rule"), "denied %s [%s] X-Tollgate-Rule" % (name, label))
+        bad = []
+        for fn, g in got.items():
+            uf = upf.get(fn, {})
+            url = g["url"] if kind == "json" else g["href"]
+            if url.split("#")[0] != "../../files/%s/%s?blocked=deny" % (name, fn):
+                bad.append((fn, "url", url))
+            if g.get("yanked"):
+                bad.append((fn, "yanked"))
+            if kind == "json":
+                if any(g.get(k) for k in ("core-metadata", "data-dist-info-metadata",
+                                          "dist-info-metadata")):
+                    bad.append((fn, "metadata offered"))
+                for k in ("hashes", "requires-python", "size", "upload-time"):
+                    if g.get(k) != uf.get(k):
+                        bad.append((fn, k, g.get(k), uf.get(k)))
+            elif g["metadata"]:
+                bad.append((fn, "metadata offered"))
+        c.ok(not bad, "denied %s [%s] per-file fields" % (name, label), repr(bad[:5]))
+        if kind == "json":
+            have = {file_version(fn) for fn in upf}
+            from packaging.version import Version
+            want = [v for v in up.get("versions", []) if Version(v) in have]
+            c.eq(want, doc.get("versions", []), "denied %s [%s] versions with files only" % (name, label))
+    st, h, body = px.get("/files/%s/%s" % (name, up["files"][0]["filename"]))
+    c.eq(403, st, "denied %s: a file download is 403" % name)
 px.stop()
 
 # ---- HTML upstream ----

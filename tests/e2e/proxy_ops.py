@@ -273,10 +273,18 @@ cfg3 = os.path.join(tmp, "names.toml")
 write(cfg3, '[proxy]\ncache-dir = "cache3"\naudit-log = "audit3.jsonl"\n'
       '[[proxy.upstream]]\nname = "nr"\nurl = "nr"\n[policy]\nname-risk = "block"\n')
 px = fx.Proxy(cfg3, dbn)
-st, h, body = px.get("/simple/reqeusts/", {"Accept": "application/vnd.pypi.simple.v1+json"})
+st, h, body = px.get("/simple/reqeusts/", {"Accept": "application/json, */*;q=0.1"})
 prob = json.loads(body) if st == 403 else {}
 c.ok(st == 403 and prob.get("rule") == "name-risk" and "requests" in prob.get("detail", ""),
      "typosquat blocked by name risk, naming the real project", repr((st, body[:300])))
+# Installers get the files with refused links, so that pip names the rule.
+st, h, body = px.get("/simple/reqeusts/", {"Accept": "application/vnd.pypi.simple.v1+json"})
+files = json.loads(body)["files"] if st == 200 else []
+c.ok(h.get("x-tollgate-rule") == "name-risk" and files and
+     all(f["url"].endswith("?blocked=name-risk") for f in files),
+     "name-risk page for installers: every link refused", repr((st, body[:300])))
+st, h, body = px.get("/simple/reqeusts/" + files[0]["url"] if files else "/files/reqeusts/x.whl")
+c.eq(403, st, "and the download is refused")
 c.eq(200, px.get("/simple/demo-pkg/")[0], "an unremarkable name passes")
 px.stop()
 write(cfg3, '[proxy]\ncache-dir = "cache3"\n[[proxy.upstream]]\nname = "nr"\nurl = "nr"\n'

@@ -1,8 +1,9 @@
 """The real pip through `tollgate proxy`: installs and downloads of allowed
-packages, a denied name, a cooldown hiding the newest release, a tampered
-upstream file, a known-vulnerable version pinned with ==, and PEP 658
-metadata files. The upstream is a local PEP 503 directory holding Debian's
-pip/setuptools wheels and wheels built here."""
+packages, projects denied as a whole (deny list, allow list, malware) whose
+rule must appear in pip's output, a cooldown hiding the newest release, a
+tampered upstream file, a known-vulnerable version pinned with ==, and PEP
+658 metadata files. The upstream is a local PEP 503 directory holding
+Debian's pip/setuptools wheels and wheels built here."""
 import glob
 import hashlib
 import json
@@ -20,7 +21,17 @@ c = fx.Checks()
 tmp = fx.tempdir()
 up = os.path.join(tmp, "up")
 os.makedirs(up)
-db = fx.make_db(tmp)
+# Malware in every version of one project: an OSV MAL- record as the
+# malicious-packages feed writes them (introduced 0, never fixed).
+MAL_ID = "MAL-0000-0001"
+db = fx.make_db(tmp, [{
+    "schema_version": "1.6.0", "id": MAL_ID, "modified": "2025-01-01T00:00:00Z",
+    "published": "2025-01-01T00:00:00Z",
+    "summary": "Malicious code in malware-pkg (PyPI)",
+    "details": "Test record: every version of malware-pkg is malware.",
+    "affected": [{"package": {"ecosystem": "PyPI", "name": "malware-pkg"},
+                  "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}],
+}])
 old = time.time() - 40 * 86400
 
 
@@ -55,7 +66,10 @@ for whl in real:
     fx.write_project_page(pdir, [os.path.basename(whl)])
 
 project("demo-pkg", ["1.0", "1.1", "2.0"], mtime={"2.0": time.time() - 3600}, metadata=True)
-project("evil-pkg", ["1.0"])
+project("evil-package", ["1.0", "1.1"], metadata=True)
+project("outsider-pkg", ["1.0"])
+project("malware-pkg", ["1.0"])
+project("hollow-pkg", [])  # a page without files
 project("tampered-pkg", ["1.0"], tamper=["1.0"])
 # jinja2 2.10 is affected by advisories in the bundled OSV data; 3.1.4 is not.
 project("jinja2", ["2.10", "3.1.4"])
@@ -72,12 +86,26 @@ name = "local"
 url = "up"
 
 [policy]
-deny = ["evil-pkg"]
+deny = ["evil-package", "ghost-pkg", "hollow-pkg"]
 cooldown-days = 7
 block-vulnerable = "any"
 """)
 
 px = fx.Proxy(cfg, db)
+# The same upstream behind a non-empty allow list.
+cfg_allow = os.path.join(tmp, "allow.toml")
+with open(cfg_allow, "w") as f:
+    f.write("""[proxy]
+cache-dir = "cache-allow"
+
+[[proxy.upstream]]
+name = "local"
+url = "up"
+
+[policy]
+allow = ["demo-pkg"]
+""")
+px_allow = fx.Proxy(cfg_allow, db)
 
 
 def audit_lines():
@@ -119,10 +147,21 @@ for i, pip in enumerate(pips):
         rc, out = fx.run_pip(pip, px, ["download", "--no-deps", "-d", dl, "setuptools"])
         c.eq(0, rc, "%s: pip download of a real wheel (setuptools)" % label) or print(out)
 
-    # A denied project: pip fails and installs nothing.
-    rc, out = fx.run_pip(pip, px, ["install", "--target", target + "c", "evil-pkg"])
-    c.ok(rc != 0, "%s: evil-pkg refused" % label, out)
-    c.ok(not os.path.exists(os.path.join(target + "c", "evil_pkg")), "%s: evil-pkg not installed" % label)
+    # Projects denied as a whole: unpinned, pinned and downloaded, pip
+    # fails, installs nothing and prints the refused link naming the rule.
+    for server, name, rule in ((px, "evil-package", "blocked=deny"),
+                               (px_allow, "outsider-pkg", "blocked=allow"),
+                               (px, "malware-pkg", "blocked=malicious," + MAL_ID)):
+        for n, args in enumerate((["install", "--target"], ["install", "--target"],
+                                  ["download", "--no-deps", "-d"])):
+            where = os.path.join(tmp, "denied%d-%s-%d" % (i, name, n))
+            req = name + "==1.0" if n == 1 else name
+            rc, out = fx.run_pip(pip, server, args + [where, req])
+            what = "%s: pip %s %s" % (label, args[0], req)
+            c.ok(rc != 0, what + " fails", out)
+            c.ok(rule in out, what + ": output names the rule (%s)" % rule, out)
+            left = os.listdir(where) if os.path.isdir(where) else []
+            c.ok(not left, what + ": nothing installed or downloaded", repr(left))
 
     # Tampered upstream file: the index promises another hash.
     rc, out = fx.run_pip(pip, px, ["install", "--target", target + "d", "tampered-pkg"])
@@ -146,23 +185,76 @@ for i, pip in enumerate(pips):
     c.eq(0, rc, "%s: unpinned jinja2 installs" % label) or print(out)
     c.eq("3.1.4", installed(target + "f", "jinja2"), "%s: the non-vulnerable jinja2 chosen" % label)
 
-# The denied project's page: 403 with an RFC 9457 body naming the rule.
-st, h, body = px.get("/simple/evil-pkg/", {"Accept": "application/vnd.pypi.simple.v1+json"})
-c.eq(403, st, "denied project page is 403")
+# A denied project's page for clients that do not name the Simple API
+# types: 403 with an RFC 9457 body naming the rule.
+PROBLEM = {"Accept": "application/json, */*;q=0.1"}  # curl -H 'Accept: ...'
+st, h, body = px.get("/simple/evil-package/", PROBLEM)
+c.eq(403, st, "denied project page is 403 without the Simple API Accept")
 c.eq("application/problem+json", h.get("content-type"), "problem+json body")
 try:
     prob = json.loads(body)
 except ValueError:
     prob = {}
 c.eq("deny", prob.get("rule"), "problem names the rule")
-c.ok("evil-pkg" in prob.get("detail", "") and "tollgate.toml:10" in prob.get("detail", ""),
+c.eq("deny", h.get("x-tollgate-rule"), "X-Tollgate-Rule on the 403")
+c.ok("evil-package" in prob.get("detail", "") and "tollgate.toml:10" in prob.get("detail", ""),
      "problem detail names the deny entry and its line", repr(prob))
-st, h, body = px.get("/simple/evil-pkg/", {"Accept": "text/html"})
+st, h, body = px.get("/simple/evil-package/", {"Accept": "text/html"})
 c.ok(st == 403 and b"deny list" in body and h.get("content-type", "").startswith("text/html"),
      "HTML 403 for browsers", repr(body[:300]))
-st, h, body = px.get("/simple/evil-pkg/", {"Accept": "*/*"})
+st, h, body = px.get("/simple/evil-package/", {"Accept": "*/*"})
 c.ok(st == 403 and b"deny list" in body and h.get("content-type", "").startswith("text/plain"),
      "plain-text 403 otherwise")
+st, h, body = px.get("/simple/evil-package/")
+c.eq(403, st, "403 without any Accept (curl)")
+
+# For installers (Accept names a Simple API type): 200 with the upstream's
+# files, none yanked, no metadata offered, every link naming the rule.
+ups = sorted(f for f in os.listdir(os.path.join(up, "evil-package")) if f.endswith(".whl"))
+st, h, body = px.get("/simple/evil-package/", {"Accept": "application/vnd.pypi.simple.v1+json"})
+c.eq(200, st, "denied project page for installers is 200")
+c.eq("deny", h.get("x-tollgate-rule"), "installers' page carries X-Tollgate-Rule")
+page = json.loads(body) if st == 200 else {"files": []}
+c.eq(ups, sorted(f["filename"] for f in page["files"]), "every upstream file listed")
+c.ok(page["files"] and all(f["url"].endswith("?blocked=deny") for f in page["files"]),
+     "every link ends in ?blocked=deny", repr(page))
+c.ok(all(not f.get("yanked") and not f.get("core-metadata") and not f.get("dist-info-metadata")
+         for f in page["files"]), "nothing yanked, no metadata offered", repr(page))
+c.ok(set(page.get("versions", [])) <= {"1.0", "1.1"}, "no PEP 700 version without files")
+for accept in ("application/vnd.pypi.simple.v1+html", "application/vnd.pypi.simple.latest+html",
+               "text/html, application/vnd.pypi.simple.v1+json;q=0.5"):
+    st, h, body = px.get("/simple/evil-package/", {"Accept": accept})
+    hrefs = re.findall(rb'href="([^"]*)"', body)
+    c.ok(st == 200 and len(hrefs) == len(ups) and all(x.split(b"#")[0].endswith(b"?blocked=deny") for x in hrefs)
+         and b"data-yanked" not in body and b"metadata" not in body,
+         "HTML page for installers (%s): every href refused" % accept, repr((st, body[:400])))
+st, h, body = px_allow.get("/simple/outsider-pkg/", {"Accept": "application/vnd.pypi.simple.v1+json"})
+c.ok(st == 200 and h.get("x-tollgate-rule") == "allow" and
+     all(f["url"].endswith("?blocked=allow") for f in json.loads(body)["files"]),
+     "allow-list page for installers names the rule", repr((st, body[:300])))
+st, h, body = px_allow.get("/simple/outsider-pkg/", PROBLEM)
+c.ok(st == 403 and json.loads(body).get("rule") == "allow", "allow-list 403 for curl")
+st, h, body = px.get("/simple/malware-pkg/", {"Accept": "application/vnd.pypi.simple.v1+json"})
+c.ok(st == 200 and h.get("x-tollgate-advisory") == MAL_ID and
+     all(f["url"].endswith("?blocked=malicious," + MAL_ID) for f in json.loads(body)["files"]),
+     "malware page for installers names the rule and the advisory", repr((st, body[:300])))
+
+# Any file of a denied project is refused, listed or not, .metadata too.
+for path in ("/files/evil-package/" + ups[0] + "?blocked=deny", "/files/evil-package/" + ups[0],
+             "/files/evil-package/%s.metadata" % ups[0], "/files/evil-package/evil_package-9.9.tar.gz"):
+    st, h, body = px.get(path, PROBLEM)
+    prob = json.loads(body) if st == 403 else {}
+    c.ok(st == 403 and prob.get("rule") == "deny" and h.get("x-tollgate-rule") == "deny",
+         "%s refused naming the rule" % path, repr((st, body[:300])))
+
+# A denied name no upstream has is refused too, never 404 (an installer
+# told "not found" may look elsewhere): dependency confusion.
+# An empty page would only make pip say "no matching distribution": 403.
+for name in ("ghost-pkg", "hollow-pkg"):
+    for accept in ("application/vnd.pypi.simple.v1+json", PROBLEM["Accept"]):
+        st, h, body = px.get("/simple/%s/" % name, {"Accept": accept})
+        c.ok(st == 403 and json.loads(body).get("rule") == "deny",
+             "denied %s, no files upstream: 403 (%s)" % (name, accept), repr((st, body[:300])))
 
 # PEP 658: the metadata file is served and matches the hash on the page.
 st, h, body = px.get("/simple/demo-pkg/", {"Accept": "application/vnd.pypi.simple.v1+json"})
@@ -185,8 +277,12 @@ c.ok(any(l.get("decision") == "allow" and l.get("project") == "demo-pkg" and l.g
          for l in lines), "audit: allowed download with sha256")
 c.ok(any(l.get("decision") == "deny" and l.get("rule") == "hash-mismatch" for l in lines),
      "audit: hash mismatch recorded")
-c.ok(any(l.get("decision") == "deny" and l.get("project") == "evil-pkg" for l in lines),
-     "audit: denied project recorded")
+c.ok(any(l.get("decision") == "deny" and l.get("project") == "evil-package" and
+         l.get("rule") == "deny" and not l.get("file") for l in lines),
+     "audit: denied project page recorded")
+c.ok(any(l.get("decision") == "deny" and l.get("project") == "evil-package" and
+         l.get("rule") == "deny" and l.get("file") and l.get("status") == 403 for l in lines),
+     "audit: refused download of a denied project recorded")
 c.ok(any(l.get("rule") == "vulnerable" and l.get("project") == "jinja2" and l.get("advisory")
          for l in lines), "audit: vulnerable version recorded with its advisory")
 c.ok(all({"time", "decision"} <= set(l) for l in lines), "audit: every line has time and decision")
@@ -194,4 +290,5 @@ bad = glob.glob(os.path.join(tmp, "cache", "files", "*", hashlib.sha256(b"what t
 c.ok(not bad, "tampered bytes never cached")
 
 c.eq(0, px.stop(), "proxy stops cleanly on SIGTERM")
+c.eq(0, px_allow.stop(), "allow-list proxy stops cleanly")
 c.finish()

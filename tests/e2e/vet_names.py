@@ -18,7 +18,9 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import zipfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers"))
+import osv_mirror  # noqa: E402
 
 SRC = os.path.abspath(os.environ.get("TG_SOURCE_DIR", os.getcwd()))
 BIN = os.environ["TG_BIN"]
@@ -50,19 +52,11 @@ def jsonl(p):
 
 tmp = tempfile.mkdtemp()
 try:
-    feeds = os.path.join(SRC, "data", "feeds")
-    mirror = os.path.join(tmp, "mirror")
-    os.makedirs(os.path.join(mirror, "osv", "PyPI"))
-    for sub in ("kev", "pypi", "npm"):
-        os.symlink(os.path.join(feeds, sub), os.path.join(mirror, sub))
-    os.symlink(os.path.join(feeds, "osv", "npm"), os.path.join(mirror, "osv", "npm"))
-    with zipfile.ZipFile(os.path.join(feeds, "osv", "PyPI", "all.zip")) as zin, \
-            zipfile.ZipFile(os.path.join(mirror, "osv", "PyPI", "all.zip"), "w",
-                            zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            zout.writestr(item, zin.read(item.filename))
-        mal = os.path.join(SRC, "tests", "data", "vet", "osv-mal", "MAL-2025-1970.json")
-        zout.write(mal, "MAL-2025-1970.json")
+    with open(os.path.join(SRC, "tests", "data", "vet", "osv-mal", "MAL-2025-1970.json"), "rb") as f:
+        mal = f.read()
+    mirror = osv_mirror.mirror_with_pypi_records(os.path.join(SRC, "data", "feeds"),
+                                                 os.path.join(tmp, "mirror"),
+                                                 [("MAL-2025-1970.json", mal)])
     db = os.path.join(tmp, "tollgate.db")
     p = subprocess.run([BIN, "--db", db, "-q", "db", "update", "--source", mirror],
                        capture_output=True, text=True, timeout=900)

@@ -253,6 +253,25 @@ static void negotiation(void **state)
 	assert_int_equal(tg_simple_negotiate("*/*;q=0.1, text/html;q=0"), TG_SIMPLE_JSON_V1);
 }
 
+/* Installers name the API media types; browsers and curl do not. */
+static void installer_accept(void **state)
+{
+	(void)state;
+	assert_true(tg_simple_accept_names_api("application/vnd.pypi.simple.v1+json, "
+					       "application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"));
+	assert_true(tg_simple_accept_names_api("application/vnd.pypi.simple.v1+html"));
+	assert_true(tg_simple_accept_names_api("APPLICATION/VND.PYPI.SIMPLE.LATEST+JSON"));
+	assert_true(tg_simple_accept_names_api("text/html, application/vnd.pypi.simple.latest+html;q=0.2"));
+	assert_false(tg_simple_accept_names_api(NULL));
+	assert_false(tg_simple_accept_names_api(""));
+	assert_false(tg_simple_accept_names_api("*/*"));
+	assert_false(tg_simple_accept_names_api("text/html"));
+	assert_false(tg_simple_accept_names_api("application/*, application/json"));
+	assert_false(tg_simple_accept_names_api("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"));
+	assert_false(tg_simple_accept_names_api("application/vnd.pypi.simple.v1+json;q=0, text/html"));
+	assert_false(tg_simple_accept_names_api("application/vnd.pypi.simple.v2+json"));
+}
+
 static void bad_pages_give_errors(void **state)
 {
 	struct tg_simple_project p;
@@ -313,6 +332,7 @@ int main(void)
 		cmocka_unit_test(render_round_trips),
 		cmocka_unit_test(html_escaping_in_render),
 		cmocka_unit_test(negotiation),
+		cmocka_unit_test(installer_accept),
 		cmocka_unit_test(bad_pages_give_errors),
 		cmocka_unit_test(project_lists),
 	};

@@ -17,6 +17,8 @@ import time
 import urllib.parse
 import zipfile
 
+import osv_mirror
+
 TG_BIN = os.environ["TG_BIN"]
 SRC = os.environ.get("TG_SOURCE_DIR", os.getcwd())
 
@@ -103,10 +105,18 @@ def write_project_page(pdir, files, metadata=None, page_hashes=None):
         f.write("<!DOCTYPE html><html><body>\n%s\n</body></html>\n" % "\n".join(rows))
 
 
-def make_db(tmp):
+def make_db(tmp, extra_pypi_osv=()):
+    """Advisory database from the bundled OSV snapshot; extra_pypi_osv adds
+    OSV records (dicts) to the PyPI feed, e.g. a MAL- record for a test
+    project."""
     db = os.path.join(tmp, "db.sqlite")
+    source = os.path.join(SRC, "data", "feeds")
+    if extra_pypi_osv:
+        source = osv_mirror.mirror_with_pypi_records(
+            source, os.path.join(tmp, "feeds"),
+            [(rec["id"] + ".json", json.dumps(rec)) for rec in extra_pypi_osv])
     subprocess.run([TG_BIN, "--db", db, "-q", "db", "update", "--source",
-                    os.path.join(SRC, "data", "feeds"), "--only", "osv"],
+                    source, "--only", "osv"],
                    check=True, stdout=subprocess.DEVNULL)
     return db
 
