@@ -102,4 +102,7 @@ const char tg_db_index_sql[] =
 	"CREATE INDEX affected_by_name ON affected(ecosystem, norm_name);"
 	"CREATE INDEX affected_by_adv ON affected(adv);"
 	"CREATE INDEX aliases_by_alias ON aliases(alias);"
-	"CREATE INDEX alias_groups_by_grp ON alias_groups(grp);";
+	"CREATE INDEX alias_groups_by_grp ON alias_groups(grp);"
+	/* The KEV ids alone (a few pages instead of the whole catalogue):
+	 * readers load them once to answer "not in KEV" without a query. */
+	"CREATE INDEX kev_ids ON kev(cve);";
