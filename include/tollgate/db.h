@@ -212,6 +212,9 @@ struct tg_db_pkg;
 int tg_db_pkg_get(struct tg_db *db, enum tg_ecosystem eco, const char *name,
 		  struct tg_db_pkg **out, struct tg_err *err);
 size_t tg_db_pkg_count(const struct tg_db_pkg *p);
+/* The package's latest release from the name list (when the database
+ * has one), or NULL. Valid until tg_db_pkg_free. */
+const char *tg_db_pkg_latest(const struct tg_db_pkg *p);
 /* Entry i (< count). Its strings, ranges and events stay valid until
  * tg_db_pkg_free; versions are filled only when with_versions (they then
  * stay valid until the next call for this record). */

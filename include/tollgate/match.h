@@ -112,6 +112,11 @@ struct tg_advisory_list {
 	const size_t *(*listed)(void *ctx, const char *canon, size_t *n);
 	void *listed_ctx;
 	void (*listed_release)(void *ctx);
+	/* The latest release, when advisories() already knew it (owned;
+	 * NULL with latest_known = true means unknown): the matcher then
+	 * does not call latest_version(). */
+	char *latest;
+	bool latest_known;
 };
 
 /* Caps on one advisory and one package's advisory set (a hostile

@@ -78,9 +78,19 @@ static int one_package(struct tg_db *db, sqlite3_stmt *ins, enum tg_ecosystem ec
 	struct build b = { .db = db, .err = err };
 	int rc;
 
-	tg_buf_reset(buf);
-	if ((rc = tg_pkg_encoder_begin(&b.enc, eco, buf, err)))
-		goto out;
+	{
+		struct tg_db_name n;
+		bool found = false;
+
+		if ((rc = tg_db_name_get(db, eco, norm, &n, &found, err)))
+			return rc;
+		tg_buf_reset(buf);
+		rc = tg_pkg_encoder_begin(&b.enc, eco, found ? n.latest_version : NULL, buf, err);
+		if (found)
+			tg_db_name_release(&n);
+		if (rc)
+			goto out;
+	}
 	rc = tg_db_each_affected_tables(db, eco, norm, on_entry, &b, err);
 	if (b.rc)
 		rc = b.rc;

@@ -183,15 +183,15 @@ static int put_entry(struct tg_buf *b, const struct tg_db_affected *a,
 }
 
 int tg_pkg_encoder_begin(struct tg_pkg_encoder *e, enum tg_ecosystem eco,
-			 struct tg_buf *out, struct tg_err *err)
+			 const char *latest, struct tg_buf *out, struct tg_err *err)
 {
 	memset(e, 0, sizeof(*e));
 	e->eco = eco;
 	e->out = out;
-	e->count_at = out->len + sizeof(magic);
-	if (tg_buf_add(out, magic, sizeof(magic), err) || put_u32(out, 0, err))
+	if (tg_buf_add(out, magic, sizeof(magic), err) || put_str(out, latest, err))
 		return err->code;
-	return 0;
+	e->count_at = out->len;
+	return put_u32(out, 0, err);
 }
 
 int tg_pkg_encoder_add(struct tg_pkg_encoder *e, const struct tg_db_affected *a,
@@ -302,6 +302,7 @@ struct tg_db_pkg {
 	struct tg_db_event *events;
 	struct pkg_key *keys;
 	size_t n_keys;
+	const char *latest;
 	const char **versions; /* scratch for tg_db_pkg_entry */
 	size_t cap_versions;
 	const char **strs;     /* scratch for tg_db_pkg_brief */
@@ -568,6 +569,7 @@ int tg_pkg_record_decode(const void *data, size_t len, enum tg_ecosystem eco,
 		goto out;
 	}
 	r.p += sizeof(magic);
+	p->latest = get_str(&r);
 	n = get_count(&r);
 	if (!r.bad && !(p->entries = calloc(n ? n : 1, sizeof(*p->entries)))) {
 		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
@@ -604,6 +606,11 @@ out:
 	free(c.first_event);
 	tg_db_pkg_free(p);
 	return rc;
+}
+
+const char *tg_db_pkg_latest(const struct tg_db_pkg *p)
+{
+	return p ? p->latest : NULL;
 }
 
 size_t tg_db_pkg_count(const struct tg_db_pkg *p)

@@ -12,7 +12,8 @@
  *
  * Layout (all integers little-endian, strings u32 length + bytes + NUL,
  * length 0xffffffff for NULL):
- *   "TGP1" u32 n_entries entry* u32 n_keys key*
+ *   "TGP1" str latest u32 n_entries entry* u32 n_keys key*
+ *   latest: the package's latest release from the name list, or NULL
  *   entry := str id, i64 group, u8 flags (1 withdrawn, 2 malicious),
  *            str modified, str name, str norm_name, u32 entry_index,
  *            str database_specific, str ecosystem_specific,
@@ -64,7 +65,7 @@ struct tg_pkg_encoder {
 };
 
 int tg_pkg_encoder_begin(struct tg_pkg_encoder *e, enum tg_ecosystem eco,
-			 struct tg_buf *out, struct tg_err *err);
+			 const char *latest, struct tg_buf *out, struct tg_err *err);
 /* brief: the advisory's descriptive fields, or NULL for none. */
 int tg_pkg_encoder_add(struct tg_pkg_encoder *e, const struct tg_db_affected *a,
 		       const struct tg_db_pkg_brief *brief, struct tg_err *err);

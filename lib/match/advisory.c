@@ -115,6 +115,7 @@ void tg_advisory_list_release(struct tg_advisory_list *l)
 	free(l->pool);
 	if (l->listed_release)
 		l->listed_release(l->listed_ctx);
+	free(l->latest);
 	memset(l, 0, sizeof(*l));
 }
 

@@ -163,6 +163,13 @@ static int db_advisories(void *ctx, enum tg_ecosystem eco, const char *norm_name
 	out->listed = listed_find;
 	out->listed_ctx = l;
 	out->listed_release = listed_release;
+	/* The record carries the latest release when the name list had it;
+	 * without it, latest_version() asks the name list itself. */
+	if (tg_db_pkg_latest(l->pkg)) {
+		if (!(out->latest = tg_strdup(tg_db_pkg_latest(l->pkg))))
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
+		out->latest_known = true;
+	}
 	return 0;
 fail:
 	tg_db_pkg_free(pkg);

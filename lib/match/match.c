@@ -900,6 +900,11 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 	}
 	if ((rc = group_advisories(m, err)))
 		return rc;
+	if (any_yes && !m->latest_done && m->list.latest_known) {
+		m->latest_done = true;
+		if (m->list.latest && !(m->latest = tg_strdup(m->list.latest)))
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
+	}
 	if (any_yes && !m->latest_done && src->latest_version) {
 		m->latest_done = true;
 		if ((rc = src->latest_version(src->ctx, m->eco, m->norm, &m->latest, err)))

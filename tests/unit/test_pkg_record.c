@@ -71,7 +71,7 @@ static void encode(const struct tg_db_affected *e, size_t n, enum tg_ecosystem e
 	size_t i;
 
 	tg_buf_init(b, (size_t)1 << 20);
-	assert_int_equal(tg_pkg_encoder_begin(&enc, eco, b, &err), 0);
+	assert_int_equal(tg_pkg_encoder_begin(&enc, eco, n ? "2.0.1" : NULL, b, &err), 0);
 	for (i = 0; i < n; i++)
 		assert_int_equal(tg_pkg_encoder_add(&enc, &e[i], i == 0 ? &brief0 : NULL, &err), 0);
 	assert_int_equal(tg_pkg_encoder_finish(&enc, &err), 0);
@@ -146,6 +146,7 @@ static void round_trip(void **state)
 	encode(e, 3, TG_ECO_PYPI, &b);
 	assert_int_equal(tg_pkg_record_decode(b.data, b.len, TG_ECO_PYPI, "test", &p, &err), 0);
 	assert_int_equal(tg_db_pkg_count(p), 3);
+	assert_string_equal(tg_db_pkg_latest(p), "2.0.1");
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(tg_db_pkg_entry(p, i, true, &got, &err), 0);
 		assert_entry_equal(&got, &e[i], true);
@@ -204,6 +205,7 @@ static void round_trip(void **state)
 	encode(e, 0, TG_ECO_PYPI, &b);
 	assert_int_equal(tg_pkg_record_decode(b.data, b.len, TG_ECO_PYPI, "test", &p, &err), 0);
 	assert_int_equal(tg_db_pkg_count(p), 0);
+	assert_null(tg_db_pkg_latest(p));
 	tg_db_pkg_free(p);
 	tg_buf_release(&b);
 }
