@@ -292,6 +292,15 @@ struct tg_db;
  * by CVE. The handle stays owned by the caller and must outlive *out;
  * like the handle, the source is for one thread. */
 void tg_match_db_source(struct tg_db *db, struct tg_vuln_source *out);
+/* Every advisory that names (eco, name) in the database, each with its
+ * affected entries for that package (withdrawn ones marked), in id
+ * order. with_versions copies the explicit versions lists too, for
+ * evaluating one advisory on its own (tg_advisory_affects); without them
+ * the list carries the database's prebuilt index, which the matcher
+ * (tg_match_*) uses instead. */
+int tg_match_db_load(struct tg_db *db, enum tg_ecosystem eco, const char *name,
+		     bool with_versions, struct tg_advisory_list *out,
+		     struct tg_err *err);
 
 /* Run fn(ctx) while one read snapshot of db is held, so that every query
  * fn makes sees the same database (an update swapping the file in midway

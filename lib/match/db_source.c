@@ -91,6 +91,9 @@ static char *group_key(int64_t group)
 	return out;
 }
 
+/* Add entry a (of record index `index`) to out: a new advisory when its
+ * id differs from the previous entry's (entries come grouped by
+ * advisory, in id order), else one more affected entry of it. */
 static int add_entry(struct tg_advisory_list *out, struct tg_advisory **cur,
 		     const struct tg_db_affected *a, struct listed *l, size_t index,
 		     struct tg_err *err)
@@ -129,11 +132,15 @@ static int add_entry(struct tg_advisory_list *out, struct tg_advisory **cur,
 							  r->events[j].version, err))
 				return err->code ? err->code : TG_ENOMEM;
 	}
+	for (i = 0; i < a->n_versions; i++)
+		if (tg_adv_affected_add_version_pooled(out, af, a->versions[i], err))
+			return err->code ? err->code : TG_ENOMEM;
 	return 0;
 }
 
-static int db_advisories(void *ctx, enum tg_ecosystem eco, const char *norm_name,
-			 struct tg_advisory_list *out, struct tg_err *err)
+int tg_match_db_load(struct tg_db *db, enum tg_ecosystem eco, const char *name,
+		     bool with_versions, struct tg_advisory_list *out,
+		     struct tg_err *err)
 {
 	struct tg_db_pkg *pkg = NULL;
 	struct tg_advisory *cur = NULL;
@@ -141,7 +148,7 @@ static int db_advisories(void *ctx, enum tg_ecosystem eco, const char *norm_name
 	size_t n, i;
 	int rc;
 
-	if ((rc = tg_db_pkg_get(ctx, eco, norm_name, &pkg, err)) || !pkg)
+	if ((rc = tg_db_pkg_get(db, eco, name, &pkg, err)) || !pkg)
 		return rc;
 	n = tg_db_pkg_count(pkg);
 	l = calloc(1, sizeof(*l));
@@ -155,7 +162,7 @@ static int db_advisories(void *ctx, enum tg_ecosystem eco, const char *norm_name
 	for (i = 0; i < n; i++) {
 		struct tg_db_affected a;
 
-		if ((rc = tg_db_pkg_entry(l->pkg, i, false, &a, err)) ||
+		if ((rc = tg_db_pkg_entry(l->pkg, i, with_versions, &a, err)) ||
 		    (rc = add_entry(out, &cur, &a, l, i, err)))
 			goto fail;
 		l->adv_of[i] = a.withdrawn ? SIZE_MAX : out->n - 1;
@@ -223,6 +230,12 @@ static int details_from_record(struct tg_advisory *adv, struct tg_err *err)
 	for (i = 0; i < b.n_severity && !rc; i++)
 		rc = take_severity(adv, b.severity[2 * i], b.severity[2 * i + 1], err);
 	return rc;
+}
+
+static int db_advisories(void *ctx, enum tg_ecosystem eco, const char *norm_name,
+			 struct tg_advisory_list *out, struct tg_err *err)
+{
+	return tg_match_db_load(ctx, eco, norm_name, false, out, err);
 }
 
 static int db_details(void *ctx, struct tg_advisory *adv, struct tg_err *err)

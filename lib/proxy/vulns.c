@@ -1,7 +1,7 @@
 /* Known-vulnerable and known-malicious versions for the proxy's policy,
  * decided by the OSV matcher (match.h) over the project's advisories from
- * the database. One database query per project page; each distinct
- * version is evaluated once. */
+ * the database (tg_match_db_load: one lookup per project page); each
+ * distinct version is evaluated once. */
 #define _GNU_SOURCE
 #include "proxy_vulns.h"
 
@@ -31,36 +31,9 @@ struct proxy_vulns {
 	size_t n_memo, cap_memo;
 };
 
-struct load_ctx {
-	struct proxy_vulns *v;
-	struct tg_err *err;
-	int rc;
-};
-
-static enum tg_osv_range_type range_type(enum tg_db_range_type t)
-{
-	switch (t) {
-	case TG_RANGE_ECOSYSTEM: return TG_OSV_RANGE_ECOSYSTEM;
-	case TG_RANGE_SEMVER: return TG_OSV_RANGE_SEMVER;
-	case TG_RANGE_GIT: return TG_OSV_RANGE_GIT;
-	}
-	return TG_OSV_RANGE_OTHER;
-}
-
-static enum tg_osv_event_kind event_kind(enum tg_db_event_kind k)
-{
-	switch (k) {
-	case TG_EVENT_INTRODUCED: return TG_OSV_INTRODUCED;
-	case TG_EVENT_FIXED: return TG_OSV_FIXED;
-	case TG_EVENT_LAST_AFFECTED: return TG_OSV_LAST_AFFECTED;
-	case TG_EVENT_LIMIT: return TG_OSV_LIMIT;
-	}
-	return TG_OSV_LIMIT;
-}
-
 /* An entry that affects every version: no versions list and either no
  * ranges or a range that opens at "0" and never closes. */
-static bool covers_all(const struct tg_db_affected *a)
+static bool covers_all(const struct tg_adv_affected *a)
 {
 	size_t i, j;
 
@@ -69,15 +42,16 @@ static bool covers_all(const struct tg_db_affected *a)
 	if (a->n_ranges == 0)
 		return true;
 	for (i = 0; i < a->n_ranges; i++) {
-		const struct tg_db_range *r = &a->ranges[i];
+		const struct tg_adv_range *r = &a->ranges[i];
 		bool open0 = false, closed = false;
-		if (r->type == TG_RANGE_GIT)
+
+		if (r->type == TG_OSV_RANGE_GIT)
 			continue;
 		for (j = 0; j < r->n_events; j++) {
-			if (r->events[j].kind == TG_EVENT_INTRODUCED &&
+			if (r->events[j].kind == TG_OSV_INTRODUCED &&
 			    strcmp(r->events[j].version, "0") == 0)
 				open0 = true;
-			else if (r->events[j].kind != TG_EVENT_INTRODUCED)
+			else if (r->events[j].kind != TG_OSV_INTRODUCED)
 				closed = true;
 		}
 		if (open0 && !closed)
@@ -86,65 +60,11 @@ static bool covers_all(const struct tg_db_affected *a)
 	return false;
 }
 
-static int on_affected(const struct tg_db_affected *a, void *vctx)
-{
-	struct load_ctx *ctx = vctx;
-	struct proxy_vulns *v = ctx->v;
-	struct tg_advisory *adv;
-	struct tg_adv_affected *af;
-	size_t i, j;
-
-	if (a->withdrawn)
-		return 0;
-	if (a->malicious && covers_all(a) && !v->project_malware) {
-		v->project_malware = tg_strdup(a->advisory_id);
-		if (!v->project_malware)
-			goto oom;
-	}
-	adv = v->advs.n ? &v->advs.items[v->advs.n - 1] : NULL;
-	if (!adv || strcmp(adv->id, a->advisory_id) != 0) {
-		adv = tg_advisory_list_push(&v->advs, ctx->err);
-		if (!adv) {
-			ctx->rc = ctx->err ? (int)ctx->err->code : TG_ENOMEM;
-			return 1;
-		}
-		adv->id = tg_strdup(a->advisory_id);
-		if (!adv->id)
-			goto oom;
-		/* MAL- ids mark malware; the list is sized after loading. */
-	}
-	af = tg_advisory_add_affected(adv, ctx->err);
-	if (!af) {
-		ctx->rc = ctx->err ? (int)ctx->err->code : TG_ENOMEM;
-		return 1;
-	}
-	for (i = 0; i < a->n_ranges; i++) {
-		const struct tg_db_range *r = &a->ranges[i];
-		struct tg_adv_range *or = tg_adv_affected_add_range(af, range_type(r->type), ctx->err);
-		if (!or) {
-			ctx->rc = ctx->err ? (int)ctx->err->code : TG_ENOMEM;
-			return 1;
-		}
-		for (j = 0; j < r->n_events; j++)
-			if ((ctx->rc = tg_adv_range_add_event(or, event_kind(r->events[j].kind),
-							      r->events[j].version, ctx->err)))
-				return 1;
-	}
-	for (i = 0; i < a->n_versions; i++)
-		if ((ctx->rc = tg_adv_affected_add_version(af, a->versions[i], ctx->err)))
-			return 1;
-	return 0;
-oom:
-	ctx->rc = tg_err_set(ctx->err, TG_ENOMEM, "out of memory");
-	return 1;
-}
-
 int proxy_vulns_load(struct tg_db *db, const char *norm_name,
 		     struct proxy_vulns **out, struct tg_err *err)
 {
 	struct proxy_vulns *v = calloc(1, sizeof(*v));
-	struct load_ctx ctx;
-	size_t i, n;
+	size_t i, k, n;
 	int rc;
 
 	*out = NULL;
@@ -152,13 +72,8 @@ int proxy_vulns_load(struct tg_db *db, const char *norm_name,
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	v->db = db;
 	tg_advisory_list_init(&v->advs);
-	ctx.v = v;
-	ctx.err = err;
-	ctx.rc = 0;
-	rc = tg_db_each_affected(db, TG_ECO_PYPI, norm_name, on_affected, &ctx, err);
-	if (ctx.rc)
-		rc = ctx.rc;
-	if (rc) {
+	/* With versions lists: each advisory is evaluated on its own. */
+	if ((rc = tg_match_db_load(db, TG_ECO_PYPI, norm_name, true, &v->advs, err))) {
 		proxy_vulns_free(v);
 		return rc;
 	}
@@ -171,8 +86,17 @@ int proxy_vulns_load(struct tg_db *db, const char *norm_name,
 		proxy_vulns_free(v);
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	}
-	for (i = 0; i < v->advs.n; i++)
-		v->malicious[i] = tg_str_starts_with(v->advs.items[i].id, "MAL-");
+	for (i = 0; i < v->advs.n; i++) {
+		const struct tg_advisory *a = &v->advs.items[i];
+
+		v->malicious[i] = !a->withdrawn && tg_str_starts_with(a->id, "MAL-");
+		for (k = 0; v->malicious[i] && !v->project_malware && k < a->n_affected; k++)
+			if (covers_all(&a->affected[k]) &&
+			    !(v->project_malware = tg_strdup(a->id))) {
+				proxy_vulns_free(v);
+				return tg_err_set(err, TG_ENOMEM, "out of memory");
+			}
+	}
 	*out = v;
 	return 0;
 }
@@ -277,7 +201,7 @@ int proxy_vulns_check(struct proxy_vulns *v, const char *version,
 		bool mal = v->malicious[i];
 		int rank;
 
-		if (!mal && level == TG_PVULN_NONE)
+		if (v->advs.items[i].withdrawn || (!mal && level == TG_PVULN_NONE))
 			continue;
 		if ((rc = tg_advisory_affects(&v->advs.items[i], TG_ECO_PYPI, version, NULL, &aff, err)))
 			return rc;
