@@ -589,7 +589,8 @@ int tg_pkg_record_decode(const void *data, size_t len, enum tg_ecosystem eco,
 	/* The arrays no longer move: point entries at their ranges and
 	 * ranges at their events. */
 	for (i = 0; i < c.n_ranges; i++)
-		p->ranges[i].events = p->events + c.first_event[i];
+		p->ranges[i].events = p->ranges[i].n_events ? p->events + c.first_event[i]
+							     : NULL;
 	for (i = 0; i < p->n_entries; i++) {
 		struct tg_db_affected *a = &p->entries[i].a;
 
