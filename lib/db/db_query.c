@@ -313,11 +313,40 @@ struct aff_row {
 	size_t id, modified, name, norm, dbs, ecs, vers; /* arena offsets, -1 = NULL */
 };
 
+/* Statement `id` with ?1 = the ecosystem's column value and ?2 = name
+ * normalised, ready to step. *norm holds the bound name until the caller
+ * is done stepping (free it then). NULL with *rc = 0 when the ecosystem
+ * stores nothing, NULL with *rc set on error. */
+static sqlite3_stmt *bind_name(struct tg_db *db, enum tg_db_stmt id,
+			       enum tg_ecosystem eco, const char *name, char **norm,
+			       int *rc, struct tg_err *err)
+{
+	const char *ecocol = tg_db_eco_column(eco);
+	sqlite3_stmt *st;
+
+	*norm = NULL;
+	*rc = 0;
+	if (!ecocol)
+		return NULL;
+	if (!(*norm = tg_db_norm_name(eco, name))) {
+		*rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (!(st = get_stmt(db, id, err))) {
+		free(*norm);
+		*norm = NULL;
+		*rc = err->code;
+		return NULL;
+	}
+	sqlite3_bind_text(st, 1, ecocol, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, *norm, -1, SQLITE_STATIC);
+	return st;
+}
+
 int tg_db_each_affected_tables(struct tg_db *db, enum tg_ecosystem eco,
 			       const char *name, tg_db_affected_fn fn, void *ctx,
 			       struct tg_err *err)
 {
-	const char *ecocol = tg_db_eco_column(eco);
 	char *norm = NULL;
 	struct arena rows_ar = { 0 }, child_ar = { 0 };
 	struct aff_row *rows = NULL;
@@ -326,18 +355,9 @@ int tg_db_each_affected_tables(struct tg_db *db, enum tg_ecosystem eco,
 	sqlite3_stmt *st;
 	int rc = 0, s;
 
-	if (!ecocol)
-		return 0; /* no advisories are stored for other ecosystems */
-	norm = tg_db_norm_name(eco, name);
-	if (!norm)
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
-	st = get_stmt(db, STMT_AFFECTED_BY_NAME, err);
-	if (!st) {
-		rc = err->code;
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, ecocol, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, norm, -1, SQLITE_STATIC);
+	/* No statement and no error: nothing is stored for the ecosystem. */
+	if (!(st = bind_name(db, STMT_AFFECTED_BY_NAME, eco, name, &norm, &rc, err)))
+		return rc;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		struct aff_row *r;
 		size_t *offs[] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL };
@@ -420,31 +440,21 @@ out:
 int tg_db_pkg_get(struct tg_db *db, enum tg_ecosystem eco, const char *name,
 		  struct tg_db_pkg **out, struct tg_err *err)
 {
-	const char *ecocol = tg_db_eco_column(eco);
 	sqlite3_stmt *st;
 	char *norm;
-	int rc = 0, s;
+	int rc, s;
 
 	*out = NULL;
-	if (!ecocol)
-		return 0; /* no advisories are stored for other ecosystems */
-	norm = tg_db_norm_name(eco, name);
-	if (!norm)
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
-	st = get_stmt(db, STMT_PKG_RECORD, err);
-	if (!st) {
-		free(norm);
-		return err->code;
-	}
-	sqlite3_bind_text(st, 1, ecocol, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, norm, -1, SQLITE_STATIC);
+	if (!(st = bind_name(db, STMT_PKG_RECORD, eco, name, &norm, &rc, err)))
+		return rc;
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
 		const void *data = sqlite3_column_blob(st, 0);
 		int len = sqlite3_column_bytes(st, 0);
 		char origin[512];
 
-		snprintf(origin, sizeof(origin), "%s (%s %s)", db->path, ecocol, norm);
+		snprintf(origin, sizeof(origin), "%s (%s %s)", db->path,
+			 tg_db_eco_column(eco), norm);
 		rc = tg_pkg_record_decode(data, len > 0 ? (size_t)len : 0, eco, origin,
 					  out, err);
 	} else if (s != SQLITE_DONE) {
@@ -932,27 +942,16 @@ static int64_t col_int_or(sqlite3_stmt *st, int i, int64_t dflt)
 int tg_db_name_get(struct tg_db *db, enum tg_ecosystem eco, const char *name,
 		   struct tg_db_name *out, bool *found, struct tg_err *err)
 {
-	const char *ecocol = tg_db_eco_column(eco);
 	sqlite3_stmt *st;
 	char *norm;
 	bool oom = false;
-	int s;
+	int s, rc;
 
 	memset(out, 0, sizeof(*out));
 	out->rank = out->downloads = -1;
 	*found = false;
-	if (!ecocol)
-		return 0;
-	norm = tg_db_norm_name(eco, name);
-	if (!norm)
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
-	st = get_stmt(db, STMT_NAME, err);
-	if (!st) {
-		free(norm);
-		return err->code;
-	}
-	sqlite3_bind_text(st, 1, ecocol, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, norm, -1, SQLITE_STATIC);
+	if (!(st = bind_name(db, STMT_NAME, eco, name, &norm, &rc, err)))
+		return rc;
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
 		out->eco = eco;
