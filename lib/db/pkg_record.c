@@ -238,7 +238,8 @@ int tg_pkg_encoder_finish(struct tg_pkg_encoder *e, struct tg_err *err)
 	unsigned char *cnt;
 	int rc;
 
-	qsort(refs, n, sizeof(*refs), key_ref_cmp);
+	if (n > 1)
+		qsort(refs, n, sizeof(*refs), key_ref_cmp);
 	for (i = 0; i < n; i++)
 		if (i == 0 || strcmp(refs[i].key, refs[i - 1].key) != 0)
 			n_keys++;

@@ -190,6 +190,7 @@ static void round_trip(void **state)
 	listing_str(p, "9.9", l, sizeof(l));
 	assert_string_equal(l, "");
 	tg_db_pkg_free(p);
+	tg_buf_release(&b);
 
 	/* npm: versions match as published. */
 	encode(e, 2, TG_ECO_NPM, &b);
