@@ -56,8 +56,9 @@ int tg_report_write_html(const struct tg_report *r, const struct tg_report_opts 
 
 /* Helpers shared with other commands. */
 
-/* Package URL without qualifiers: pkg:pypi/django@3.2.1,
- * pkg:npm/%40scope/name@1.0.0 (version omitted when NULL). */
+/* Package URL as the SBOM writer spells it (tg_sbom_purl without a
+ * source): pkg:pypi/django@3.2.1, pkg:npm/%40scope/name@1.0.0 (version
+ * omitted when NULL). */
 int tg_report_purl(enum tg_ecosystem eco, const char *name, const char *version,
 		   struct tg_buf *out, struct tg_err *err);
 /* A web page for an advisory id (NVD for CVE, GitHub for GHSA, osv.dev

@@ -7,6 +7,7 @@
 
 #include "tollgate/report.h"
 #include "tollgate/match.h"
+#include "tollgate/sbom.h"
 #include "tollgate/str.h"
 
 const char *tg_pkg_status_name(enum tg_pkg_status s)
@@ -177,66 +178,11 @@ const char *tg_report_advisory_url(const char *id, char *buf, size_t n)
 	return NULL;
 }
 
-/* purl-spec percent-encoding: everything but unreserved characters. */
-static int add_pct(struct tg_buf *b, const char *s, struct tg_err *err)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	int rc;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-		    c == '~')
-			rc = tg_buf_addc(b, (char)c, err);
-		else
-			rc = tg_buf_addf(b, err, "%%%c%c", hex[c >> 4], hex[c & 15]);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 int tg_report_purl(enum tg_ecosystem eco, const char *name, const char *version,
 		   struct tg_buf *out, struct tg_err *err)
 {
-	int rc;
-
-	if ((rc = tg_buf_addf(out, err, "pkg:%s/", tg_ecosystem_purl_type(eco))))
-		return rc;
-	if (eco == TG_ECO_PYPI) {
-		/* purl-spec: PyPI names lowercased, '_' becomes '-'. */
-		char *n = tg_strdup(name);
-		size_t i;
-
-		if (!n)
-			return tg_err_set(err, TG_ENOMEM, "out of memory");
-		for (i = 0; n[i]; i++)
-			n[i] = n[i] == '_' ? '-' : tg_ascii_lower(n[i]);
-		rc = add_pct(out, n, err);
-		free(n);
-	} else if (eco == TG_ECO_NPM && name[0] == '@' && strchr(name, '/')) {
-		const char *slash = strchr(name, '/');
-		char *ns = tg_strndup(name, (size_t)(slash - name));
-
-		if (!ns)
-			return tg_err_set(err, TG_ENOMEM, "out of memory");
-		rc = add_pct(out, ns, err);
-		free(ns);
-		if (!rc)
-			rc = tg_buf_addc(out, '/', err);
-		if (!rc)
-			rc = add_pct(out, slash + 1, err);
-	} else {
-		rc = add_pct(out, name, err);
-	}
-	if (!rc && version) {
-		rc = tg_buf_addc(out, '@', err);
-		if (!rc)
-			rc = add_pct(out, version, err);
-	}
-	return rc;
+	/* One spelling of a package's purl everywhere: the SBOM writer's. */
+	return tg_sbom_purl(eco, name, version, NULL, out, err);
 }
 
 json_t *tg_jstr(const char *s)

@@ -36,6 +36,9 @@ static void purls(void **state)
 	expect_purl(TG_ECO_PYPI, "Django", "4.2.11", NULL, "pkg:pypi/django@4.2.11");
 	expect_purl(TG_ECO_PYPI, "zope.interface", "6.0", NULL, "pkg:pypi/zope-interface@6.0");
 	expect_purl(TG_ECO_PYPI, "Foo__Bar-.baz", NULL, NULL, "pkg:pypi/foo-bar-baz");
+	/* the purl-spec test suite's pypi build case */
+	expect_purl(TG_ECO_PYPI, "My.PyPI_.--._Package", "1.11.1.dev1", NULL,
+		    "pkg:pypi/my-pypi-package@1.11.1.dev1");
 	expect_purl(TG_ECO_PYPI, "torch", "2.1.0+cpu", NULL, "pkg:pypi/torch@2.1.0%2Bcpu");
 	/* npm: the scope's @ is encoded, case kept */
 	expect_purl(TG_ECO_NPM, "@angular/animation", "12.3.1", NULL,
