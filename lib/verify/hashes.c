@@ -11,6 +11,7 @@
 #include "tollgate/hash.h"
 #include "tollgate/pep503.h"
 #include "tollgate/size.h"
+#include "tollgate/pep440.h"
 #include "tollgate/str.h"
 #include "tollgate/verify_hashes.h"
 
@@ -131,9 +132,19 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The pin and a file name's version are the same release when PEP 440
+ * says so (a file names "4.2rc1" for a pin on "4.2.0-rc1"); text that
+ * is not a PEP 440 version is compared as written, case aside. */
 static bool version_eq(const char *a, const char *b)
 {
-	return a && b && tg_ascii_casecmp(a, b) == 0;
+	struct tg_err e;
+	int c;
+
+	if (!a || !b)
+		return false;
+	if (tg_pep440_cmp_str(a, b, &c, &e) == 0)
+		return c == 0;
+	return tg_ascii_casecmp(a, b) == 0;
 }
 
 int tg_verify_hashes(const struct tg_inventory *inv, const char *artifacts_dir,

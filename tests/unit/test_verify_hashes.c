@@ -92,6 +92,10 @@ static void pins_and_artifacts(void **state)
 	assert_int_equal(tg_write_file_atomic(path, "hello\n", 6, &err), 0);
 	snprintf(path, sizeof(path), "%s/stray-0.1.tar.gz", dir);
 	assert_int_equal(tg_write_file_atomic(path, "x", 1, &err), 0);
+	/* PEP 440 spells one release several ways: the pin's "4.2.0-RC1"
+	 * is the file's "4.2.0rc1". */
+	snprintf(path, sizeof(path), "%s/pre-4.2.0rc1-py3-none-any.whl", dir);
+	assert_int_equal(tg_write_file_atomic(path, "hello\n", 6, &err), 0);
 	snprintf(path, sizeof(path), "%s/notes.txt", dir);
 	assert_int_equal(tg_write_file_atomic(path, "x", 1, &err), 0);
 
@@ -104,11 +108,12 @@ static void pins_and_artifacts(void **state)
 	add(&inv, "absent", "absent", "3.0", "sha512",
 	    "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
 	    "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e");
+	add(&inv, "pre", "pre", "4.2.0-RC1", "sha256", H_HELLO);
 
 	tg_pin_report_init(&r);
 	assert_int_equal(tg_verify_hashes(&inv, NULL, &r, &err), 0);
-	assert_int_equal(r.n_packages, 6);
-	assert_int_equal(r.n_strong, 3);
+	assert_int_equal(r.n_packages, 7);
+	assert_int_equal(r.n_strong, 4);
 	assert_non_null(issue(&r, TG_PIN_WEAK_ONLY, "weak"));
 	assert_non_null(issue(&r, TG_PIN_NO_HASH, "bare"));
 	assert_non_null(issue(&r, TG_PIN_UNPINNED, "loose"));
@@ -118,8 +123,8 @@ static void pins_and_artifacts(void **state)
 
 	tg_pin_report_init(&r);
 	assert_int_equal(tg_verify_hashes(&inv, dir, &r, &err), 0);
-	assert_int_equal(r.n_files, 3); /* notes.txt is not a distribution */
-	assert_int_equal(r.n_files_ok, 1);
+	assert_int_equal(r.n_files, 4); /* notes.txt is not a distribution */
+	assert_int_equal(r.n_files_ok, 2);
 	is = issue(&r, TG_PIN_MISMATCH, "bad");
 	assert_non_null(is);
 	assert_string_equal(is->file, "bad-2.0.tar.gz");
@@ -129,6 +134,8 @@ static void pins_and_artifacts(void **state)
 	assert_non_null(issue(&r, TG_PIN_MISSING_FILE, "absent"));
 	assert_non_null(issue(&r, TG_PIN_MISSING_FILE, "weak"));
 	assert_null(issue(&r, TG_PIN_MISSING_FILE, "good"));
+	assert_null(issue(&r, TG_PIN_MISSING_FILE, "pre"));
+	assert_null(issue(&r, TG_PIN_UNLISTED_FILE, "pre"));
 
 	tg_report_init(&rep);
 	assert_int_equal(tg_pin_report_to_findings(&r, &rep, &err), 0);
