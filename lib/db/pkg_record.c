@@ -10,6 +10,13 @@
 #include "tollgate/str.h"
 
 #define NULL_LEN 0xffffffffu
+/* The fewest bytes each item can take (every string at least a length
+ * and a NUL, a NULL string its length alone). */
+#define MIN_STR 5
+#define MIN_ENTRY 56
+#define MIN_RANGE 9
+#define MIN_EVENT 6
+#define MIN_KEY 9
 static const char magic[4] = { 'T', 'G', 'P', '1' };
 
 /* ---- keys ---- */
@@ -361,13 +368,14 @@ static int64_t get_i64(struct reader *r)
 	return (int64_t)(lo | hi << 32);
 }
 
-static size_t get_count(struct reader *r)
+/* A count of items that each take at least min_bytes of what follows:
+ * a count the rest of the record cannot hold is damage, whatever the cap
+ * (and would otherwise size an allocation). */
+static size_t get_count(struct reader *r, size_t min_bytes)
 {
 	uint32_t n = get_u32(r);
 
-	/* Every item takes at least one byte: a count above what is left is
-	 * damage, whatever the cap. */
-	if (n > TG_PKG_RECORD_MAX_ITEMS || n > (size_t)(r->end - r->p)) {
+	if (n > TG_PKG_RECORD_MAX_ITEMS || n > (size_t)(r->end - r->p) / min_bytes) {
 		bad(r, "count out of range");
 		return 0;
 	}
@@ -444,7 +452,7 @@ static int read_entry(struct reader *r, struct tg_db_pkg *p, struct pkg_entry *e
 	e->a.entry_index = get_u32(r);
 	e->a.database_specific = get_str(r);
 	e->a.ecosystem_specific = get_str(r);
-	n_ranges = get_count(r);
+	n_ranges = get_count(r, MIN_RANGE);
 	for (i = 0; i < n_ranges && !r->bad; i++) {
 		struct tg_db_range *rg;
 		unsigned type;
@@ -462,7 +470,7 @@ static int read_entry(struct reader *r, struct tg_db_pkg *p, struct pkg_entry *e
 			bad(r, "unknown range type");
 		rg->type = (enum tg_db_range_type)type;
 		rg->repo = get_str(r);
-		n_events = get_count(r);
+		n_events = get_count(r, MIN_EVENT);
 		c->first_event[c->n_ranges] = c->n_events;
 		rg->n_events = n_events;
 		c->n_ranges++;
@@ -482,7 +490,7 @@ static int read_entry(struct reader *r, struct tg_db_pkg *p, struct pkg_entry *e
 		}
 	}
 	e->a.n_ranges = n_ranges;
-	e->n_versions = get_count(r);
+	e->n_versions = get_count(r, MIN_STR);
 	bytes = get_u32(r);
 	if (!r->bad && (bytes > (size_t)(r->end - r->p) || bytes < e->n_versions * 5))
 		bad(r, "versions list out of range");
@@ -505,7 +513,7 @@ static int read_keys(struct reader *r, struct tg_db_pkg *p, struct tg_err *err)
 {
 	size_t i, k;
 
-	p->n_keys = get_count(r);
+	p->n_keys = get_count(r, MIN_KEY);
 	if (r->bad)
 		return err->code;
 	p->keys = calloc(p->n_keys ? p->n_keys : 1, sizeof(*p->keys));
@@ -515,7 +523,7 @@ static int read_keys(struct reader *r, struct tg_db_pkg *p, struct tg_err *err)
 		struct pkg_key *key = &p->keys[i];
 
 		key->key = get_str_nonnull(r, "NULL version key");
-		key->n = get_count(r);
+		key->n = get_count(r, 4);
 		if (r->bad)
 			break;
 		if (i && strcmp(p->keys[i - 1].key, key->key) >= 0) {
@@ -571,7 +579,7 @@ int tg_pkg_record_decode(const void *data, size_t len, enum tg_ecosystem eco,
 	}
 	r.p += sizeof(magic);
 	p->latest = get_str(&r);
-	n = get_count(&r);
+	n = get_count(&r, MIN_ENTRY);
 	if (!r.bad && !(p->entries = calloc(n ? n : 1, sizeof(*p->entries)))) {
 		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
 		goto out;
@@ -665,12 +673,12 @@ int tg_db_pkg_brief(struct tg_db_pkg *p, size_t i, struct tg_db_pkg_brief *out,
 	out->details = get_str(&r);
 	out->published = get_str(&r);
 	out->db_severity = get_str(&r);
-	n_aliases = get_count(&r);
+	n_aliases = get_count(&r, MIN_STR);
 	if (!r.bad && !grow_to((void **)&p->strs, &p->cap_strs, n_aliases + 1, sizeof(*p->strs)))
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	for (k = 0; k < n_aliases && !r.bad; k++)
 		p->strs[k] = get_str_nonnull(&r, "NULL alias");
-	n_sev = get_count(&r);
+	n_sev = get_count(&r, 2 * MIN_STR);
 	if (!r.bad && !grow_to((void **)&p->strs, &p->cap_strs, n_aliases + 2 * n_sev + 1,
 			       sizeof(*p->strs)))
 		return tg_err_set(err, TG_ENOMEM, "out of memory");

@@ -239,6 +239,13 @@ static void damaged(void **state)
 	/* Every truncation is refused, none crashes or leaks (ASan). */
 	for (cut = 0; cut < b.len; cut++)
 		expect_damaged(b.data, cut, NULL);
+	{
+		/* A count the bytes that follow cannot hold is refused before
+		 * anything is sized by it. */
+		unsigned char big[4 + 4 + 4 + 200] = { 'T', 'G', 'P', '1', 0xff, 0xff, 0xff, 0xff,
+						       0x40, 0x42, 0x0f, 0x00 };
+		expect_damaged(big, sizeof(big), "count out of range");
+	}
 	copy = malloc(b.len + 1);
 	assert_non_null(copy);
 	memcpy(copy, b.data, b.len);
