@@ -1,7 +1,6 @@
 /* The advisory database as a tg_vuln_source. */
 #include "tollgate/match.h"
 
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
