@@ -59,22 +59,33 @@ static int block(struct file_block *fb, const char *rule, const char *id,
 		 struct tg_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* The reason of a block: the formatted sentence and the advisory id,
+ * both copied into *message and *idp. */
+static int set_reason(char **message, char **idp, const char *id, struct tg_err *err,
+		      const char *fmt, va_list ap)
+{
+	char msg[600];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	*message = tg_strdup(msg);
+	*idp = id ? tg_strdup(id) : NULL;
+	if (!*message || (id && !*idp))
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	return 0;
+}
+
 static int block(struct file_block *fb, const char *rule, const char *id,
 		 struct tg_err *err, const char *fmt, ...)
 {
-	char msg[600];
 	va_list ap;
+	int rc;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	fb->blocked = true;
 	fb->rule = rule;
-	fb->message = tg_strdup(msg);
-	fb->id = id ? tg_strdup(id) : NULL;
-	if (!fb->message || (id && !fb->id))
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
-	return 0;
+	va_start(ap, fmt);
+	rc = set_reason(&fb->message, &fb->id, id, err, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 static bool has_strong_hash(const struct tg_simple_file *f)
@@ -95,19 +106,15 @@ static int project_block(struct project_decision *d, int status,
 			 const char *rule, const char *id, struct tg_err *err,
 			 const char *fmt, ...)
 {
-	char msg[600];
 	va_list ap;
+	int rc;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	d->status = status;
 	d->rule = rule;
-	d->message = tg_strdup(msg);
-	d->id = id ? tg_strdup(id) : NULL;
-	if (!d->message || (id && !d->id))
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
-	return 0;
+	va_start(ap, fmt);
+	rc = set_reason(&d->message, &d->id, id, err, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 static const char *where(const struct tg_proxy_config *cfg)
