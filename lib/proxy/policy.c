@@ -62,6 +62,9 @@ static int block(struct file_block *fb, const char *rule, const char *id,
 /* The reason of a block: the formatted sentence and the advisory id,
  * both copied into *message and *idp. */
 static int set_reason(char **message, char **idp, const char *id, struct tg_err *err,
+		      const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static int set_reason(char **message, char **idp, const char *id, struct tg_err *err,
 		      const char *fmt, va_list ap)
 {
 	char msg[600];
