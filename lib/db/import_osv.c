@@ -13,6 +13,7 @@
 #include "db/db_import.h"
 #include "tollgate/buf.h"
 #include "tollgate/str.h"
+#include "lazy/lazy.h"
 
 static const char *const writer_sql[W__COUNT] = {
 	[W_ADVISORY] =
@@ -292,6 +293,8 @@ int tg_import_osv_zip(struct tg_db_writer *w, const char *file,
 	snprintf(label, sizeof(label), "%s: importing", feed);
 	if (stat(file, &st) == 0)
 		total = (uint64_t)st.st_size;
+	if ((rc = tg_lazy_require(TG_LAZY_ARCHIVE, "reading OSV zip files", err)))
+		return rc;
 	a = archive_read_new();
 	if (!a)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");

@@ -11,6 +11,7 @@
 
 #include "tollgate/str.h"
 #include "tollgate/windows.h"
+#include "lazy/lazy.h"
 
 #define NUPKG_MAX_ENTRIES 20000
 #define NUPKG_MAX_NUSPEC ((size_t)4 << 20)
@@ -99,6 +100,8 @@ int tg_win_parse_nupkg(const char *data, size_t len, const char *origin,
 	struct tg_win_app *a;
 	int rc = 0, r;
 
+	if ((rc = tg_lazy_require(TG_LAZY_ARCHIVE, "reading .nupkg files", err)))
+		return rc;
 	ar = archive_read_new();
 	if (!ar)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");

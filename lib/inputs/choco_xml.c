@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tollgate/str.h"
+#include "lazy/lazy.h"
 
 int choco_xml_load(const char *data, size_t len, const char *origin,
 		   xmlDocPtr *doc, struct tg_err *err)
@@ -15,6 +16,8 @@ int choco_xml_load(const char *data, size_t len, const char *origin,
 	int rc = 0;
 
 	*doc = NULL;
+	if ((rc = tg_lazy_require(TG_LAZY_XML, "reading Chocolatey XML", err)))
+		return rc;
 	if (len > INT_MAX)
 		return tg_err_at(err, TG_ELIMIT, origin, 0, 0, "XML document too large");
 	if (memchr(data, '\0', len))

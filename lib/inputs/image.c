@@ -20,6 +20,7 @@
 #include "tollgate/json.h"
 #include "tollgate/size.h"
 #include "tollgate/str.h"
+#include "lazy/lazy.h"
 
 #define IMG_MAX_JSON ((size_t)4 << 20)
 #define IMG_MAX_META ((size_t)1 << 20) /* headers come first; enough */
@@ -270,10 +271,13 @@ static int add_member(struct img *im, const char *name, struct tg_err *err)
 
 static int first_pass(struct img *im, struct tg_err *err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
 	struct archive_entry *e;
 	int r, rc = 0;
 
+	if ((rc = tg_lazy_require(TG_LAZY_ARCHIVE, "reading image tarballs", err)))
+		return rc;
+	a = archive_read_new();
 	if (!a)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	archive_read_support_format_tar(a);

@@ -12,6 +12,7 @@
 #include "tollgate/http.h"
 #include "tollgate/str.h"
 #include "tollgate/version.h"
+#include "lazy/lazy.h"
 
 #define MAX_BACKOFF_MS 30000u
 #define DEFAULT_MAX_BYTES ((uint64_t)4 << 30)
@@ -247,6 +248,8 @@ static int http_get(const struct tg_http_request *req, struct sink *s,
 	if (rc)
 		return rc;
 	allow_http = req->allow_loopback_http && tg_http_is_loopback(req->url);
+	if ((rc = tg_lazy_require(TG_LAZY_CURL, "downloads", err)))
+		return rc;
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_rc != CURLE_OK)
 		return tg_err_set(err, TG_ENET, "libcurl initialisation failed");

@@ -32,6 +32,7 @@
 #include "tollgate/str.h"
 #include "tollgate/vet.h"
 #include "tollgate/vet_names.h"
+#include "lazy/lazy.h"
 
 #define BUCKETS 4096
 #define MAX_VIEW_BYTES ((size_t)64 << 20)  /* rendered pages kept in memory */
@@ -2382,6 +2383,8 @@ int tg_proxy_start(struct tg_proxy_config *cfg, const char *db_path,
 			goto fail;
 		}
 	}
+	if ((rc = tg_lazy_require(TG_LAZY_MHD, "the proxy's HTTP server", err)))
+		goto fail;
 	p->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, p,
 				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, p,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,

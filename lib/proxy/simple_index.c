@@ -14,6 +14,7 @@
 #include "tollgate/pep503.h"
 #include "tollgate/size.h"
 #include "tollgate/str.h"
+#include "lazy/lazy.h"
 
 void tg_simple_project_init(struct tg_simple_project *p)
 {
@@ -256,6 +257,8 @@ static htmlDocPtr read_html(const char *data, size_t len, const char *origin,
 {
 	htmlDocPtr doc;
 
+	if (tg_lazy_require(TG_LAZY_XML, "reading HTML index pages", err))
+		return NULL;
 	if (len > TG_SIMPLE_MAX_PAGE || len > (size_t)INT32_MAX) {
 		tg_err_at(err, TG_ELIMIT, origin, 0, 0, "page larger than %zu bytes",
 			  TG_SIMPLE_MAX_PAGE);

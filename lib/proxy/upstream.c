@@ -19,6 +19,7 @@
 #include "tollgate/http.h"
 #include "tollgate/pep503.h"
 #include "tollgate/str.h"
+#include "lazy/lazy.h"
 
 static CURLSH *g_share;
 static pthread_mutex_t g_share_locks[CURL_LOCK_DATA_LAST];
@@ -37,10 +38,12 @@ static void share_unlock(CURL *h, curl_lock_data data, void *u)
 
 int up_global_init(struct tg_err *err)
 {
-	int i;
+	int i, rc;
 
 	if (g_share)
 		return 0;
+	if ((rc = tg_lazy_require(TG_LAZY_CURL, "the proxy's upstream client", err)))
+		return rc;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return tg_err_set(err, TG_ENET, "libcurl failed to initialise");
 	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)

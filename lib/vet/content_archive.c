@@ -18,6 +18,7 @@
 #include "tollgate/str.h"
 #include "vet/content_load.h"
 #include "vet/content_paths.h"
+#include "lazy/lazy.h"
 
 static int add_reason(struct tg_vet_result *res, const char *rule,
 		      enum tg_vet_level level, const char *path,
@@ -36,9 +37,13 @@ static int add_reason(struct tg_vet_result *res, const char *rule,
 
 static int open_reader(struct archive **out, struct tg_err *err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
+	int rc;
 
 	*out = NULL;
+	if ((rc = tg_lazy_require(TG_LAZY_ARCHIVE, "reading package archives", err)))
+		return rc;
+	a = archive_read_new();
 	if (!a)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	/* ARCHIVE_WARN here means "falls back to an external program". */

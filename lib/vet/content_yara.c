@@ -23,6 +23,7 @@
 
 #include "tollgate/fs.h"
 #include "tollgate/str.h"
+#include "lazy/lazy.h"
 
 #ifndef TG_DATA_DIR
 #define TG_DATA_DIR "/usr/local/share/tollgate"
@@ -201,6 +202,8 @@ static int init_yara(struct tg_err *err)
 {
 	int rc;
 
+	if ((rc = tg_lazy_require(TG_LAZY_YARA, "the install-script rules", err)))
+		return rc;
 	pthread_mutex_lock(&init_lock);
 	rc = yr_initialize();
 	pthread_mutex_unlock(&init_lock);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tollgate/str.h"
+#include "lazy/lazy.h"
 
 static const char *const state_names[] = { "ok", "missing", "renamed", "unknown" };
 
@@ -108,11 +109,14 @@ int tg_vet_repo_check(const char *api_base, const struct tg_vet_repo *repo,
 	long status = 0;
 	CURL *c;
 	CURLcode cc;
+	int rc;
 
 	*state = TG_REPO_UNKNOWN;
 	if (http_status)
 		*http_status = 0;
 	snprintf(url, sizeof(url), "%s/repos/%s/%s", api_base, repo->owner, repo->name);
+	if ((rc = tg_lazy_require(TG_LAZY_CURL, "the repository check", err)))
+		return rc;
 	c = curl_easy_init();
 	if (!c)
 		return tg_err_set(err, TG_ENOMEM, "cannot start an HTTP client");
