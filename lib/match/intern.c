@@ -43,7 +43,7 @@ void tg_vintern_release(struct tg_vintern *t)
 
 static bool grow(struct tg_vintern *t)
 {
-	size_t ncap = t->cap ? t->cap * 2 : 256, i;
+	size_t ncap = t->cap ? t->cap * 2 : 64, i;
 	struct tg_vintern_entry *ns;
 
 	if (ncap > MAX_ENTRIES * 2)

@@ -15,9 +15,15 @@ static const char *const headers[N_COLS] = {
 	"PACKAGE", "VERSION", "ID", "SEVERITY", "KEV/EPSS", "FIX", "ORIGIN"
 };
 
+/* Cells borrow the finding's strings; the few formatted ones live in
+ * the row. Widths are measured once. */
 struct cell_row {
-	char *c[N_COLS];
 	const struct tg_finding *f;
+	const char *c[N_COLS];
+	size_t w[N_COLS];
+	char sev[32];
+	char risk[40];
+	char *origin; /* owned */
 };
 
 static const char *sev_color(const struct tg_finding *f)
@@ -46,10 +52,9 @@ static size_t dwidth(const char *s)
 	return n;
 }
 
-static int add_padded(struct tg_buf *b, const char *s, size_t width,
+static int add_padded(struct tg_buf *b, const char *s, size_t w, size_t width,
 		      const char *sgr, bool color, bool last, struct tg_err *err)
 {
-	size_t w = dwidth(s);
 	int rc = 0;
 
 	if (color && sgr)
@@ -94,29 +99,34 @@ static int fill_row(struct cell_row *row, const struct tg_finding *f)
 	char buf[1024];
 
 	row->f = f;
-	row->c[C_PKG] = tg_strdup(f->package ? f->package : "?");
-	row->c[C_VER] = tg_strdup(f->version ? f->version : "-");
-	row->c[C_ID] = tg_strdup(f->id ? f->id : "-");
+	row->c[C_PKG] = f->package ? f->package : "?";
+	row->c[C_VER] = f->version ? f->version : "-";
+	row->c[C_ID] = f->id ? f->id : "-";
 	if (f->kind == TG_FIND_MALICIOUS)
-		row->c[C_SEV] = tg_strdup("MALWARE");
-	else if (f->cvss >= 0)
-		row->c[C_SEV] = tg_asprintf("%s %.1f", tg_severity_name(f->severity), f->cvss);
-	else
-		row->c[C_SEV] = tg_strdup(tg_severity_name(f->severity));
+		row->c[C_SEV] = "MALWARE";
+	else if (f->cvss >= 0) {
+		snprintf(row->sev, sizeof(row->sev), "%s %.1f", tg_severity_name(f->severity),
+			 f->cvss);
+		row->c[C_SEV] = row->sev;
+	} else
+		row->c[C_SEV] = tg_severity_name(f->severity);
+	row->c[C_RISK] = row->risk;
 	if (f->kev && f->epss >= 0)
-		row->c[C_RISK] = tg_asprintf("KEV%s %.1f%%", f->kev_ransomware ? "(R)" : "",
-					     f->epss * 100);
+		snprintf(row->risk, sizeof(row->risk), "KEV%s %.1f%%",
+			 f->kev_ransomware ? "(R)" : "", f->epss * 100);
 	else if (f->kev)
-		row->c[C_RISK] = tg_asprintf("KEV%s", f->kev_ransomware ? "(R)" : "");
+		snprintf(row->risk, sizeof(row->risk), "KEV%s", f->kev_ransomware ? "(R)" : "");
 	else if (f->epss >= 0)
-		row->c[C_RISK] = tg_asprintf("%.1f%%", f->epss * 100);
+		snprintf(row->risk, sizeof(row->risk), "%.1f%%", f->epss * 100);
 	else
-		row->c[C_RISK] = tg_strdup("-");
-	row->c[C_FIX] = tg_strdup(f->fixed_version ? f->fixed_version : "none");
-	row->c[C_ORIGIN] = tg_strdup(tg_finding_origin(f, buf, sizeof(buf)));
+		row->c[C_RISK] = "-";
+	row->c[C_FIX] = f->fixed_version ? f->fixed_version : "none";
+	row->origin = tg_strdup(tg_finding_origin(f, buf, sizeof(buf)));
+	if (!row->origin)
+		return TG_ENOMEM;
+	row->c[C_ORIGIN] = row->origin;
 	for (int i = 0; i < N_COLS; i++)
-		if (!row->c[i])
-			return TG_ENOMEM;
+		row->w[i] = dwidth(row->c[i]);
 	return 0;
 }
 
@@ -203,8 +213,8 @@ int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts
 		w[k] = dwidth(headers[k]);
 	for (i = 0; i < n; i++)
 		for (k = 0; k < N_COLS; k++)
-			if (dwidth(rows[i].c[k]) > w[k])
-				w[k] = dwidth(rows[i].c[k]);
+			if (rows[i].w[k] > w[k])
+				w[k] = rows[i].w[k];
 	for (k = 0; k < N_COLS; k++)
 		total += w[k] + 2;
 	if (o->width > 0 && total > (size_t)o->width) {
@@ -219,14 +229,17 @@ int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts
 					rc = tg_err_set(err, TG_ENOMEM, "out of memory");
 					goto out;
 				}
-				free(rows[i].c[C_ORIGIN]);
+				free(rows[i].origin);
+				rows[i].origin = s;
 				rows[i].c[C_ORIGIN] = s;
+				rows[i].w[C_ORIGIN] = dwidth(s);
 			}
 		}
 	}
 	if (n) {
 		for (k = 0; k < N_COLS && !rc; k++)
-			rc = add_padded(out, headers[k], w[k], "1", color, k == N_COLS - 1, err);
+			rc = add_padded(out, headers[k], dwidth(headers[k]), w[k], "1", color,
+					k == N_COLS - 1, err);
 		if (!rc)
 			rc = tg_buf_addc(out, '\n', err);
 	}
@@ -246,7 +259,7 @@ int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts
 				sgr = "32";
 			else if (k == C_ORIGIN)
 				sgr = "2";
-			rc = add_padded(out, rows[i].c[k], w[k], sgr, color,
+			rc = add_padded(out, rows[i].c[k], rows[i].w[k], w[k], sgr, color,
 					k == N_COLS - 1, err);
 		}
 		if (!rc)
@@ -307,8 +320,7 @@ int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts
 		rc = add_summary_line(out, r, &c, color, err);
 out:
 	for (i = 0; i < n; i++)
-		for (k = 0; k < N_COLS; k++)
-			free(rows[i].c[k]);
+		free(rows[i].origin);
 	free(rows);
 	return rc;
 }
