@@ -4,6 +4,7 @@
 #include "match_internal.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,11 +85,11 @@ struct cand {
 	const char *text; /* borrowed from an advisory or from latest */
 	struct tg_vctx v; /* handles from the package's intern table */
 	/* The advisories that do not answer "no" for this candidate (it is
-	 * affected or cannot be evaluated), ascending; computed once per
-	 * name, when a fix search first reaches the candidate. Usually
-	 * short, so checking a candidate against a group costs little. */
-	size_t *hits;
-	size_t n_hits;
+	 * affected or cannot be evaluated), as a bit set of pkg_match.words
+	 * words; computed once per name, when a fix search first reaches the
+	 * candidate. Checking a candidate against a group is then a few
+	 * word operations. */
+	uint64_t *hits;
 	bool row_ready;
 };
 
@@ -113,13 +114,24 @@ struct pkg_match {
 	struct cand *cands;      /* fix candidates, sorted */
 	size_t n_cands;
 	bool cands_done;
+	size_t words;            /* bit-set size for n advisories */
 	/* per version */
 	enum tg_affect *res;
 	size_t *parent;
 	bool *group_hit;  /* by root: some member affects the version */
+	size_t *first, *next;    /* members of each root, ascending (NO_ADV ends) */
+	uint64_t *yes;           /* bit set: res == TG_AFFECT_YES */
+	uint64_t *group;         /* bit set: members of the group being emitted */
 	struct tg_vctx pv;
 	bool oom;
 };
+
+#define NO_ADV ((size_t)-1)
+
+static void bit_set(uint64_t *b, size_t i)
+{
+	b[i / 64] |= (uint64_t)1 << (i % 64);
+}
 
 static size_t uf_find(size_t *parent, size_t i)
 {
@@ -194,10 +206,22 @@ static int group_advisories(struct pkg_match *m, struct tg_err *err)
 		if (strcmp(refs[i - 1].id, refs[i].id) == 0)
 			uf_union(m->parent, refs[i - 1].adv, refs[i].adv);
 	free(refs);
-	/* Point every member straight at its root: the finding builders ask
-	 * for roots in loops over all advisories. */
+	/* Point every member straight at its root, and chain each root's
+	 * members in ascending order for the finding builders. */
 	for (i = 0; i < m->n; i++)
 		m->parent[i] = uf_find(m->parent, i);
+	free(m->first);
+	free(m->next);
+	m->first = malloc((m->n ? m->n : 1) * sizeof(*m->first));
+	m->next = malloc((m->n ? m->n : 1) * sizeof(*m->next));
+	if (!m->first || !m->next)
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	for (i = 0; i < m->n; i++)
+		m->first[i] = NO_ADV;
+	for (i = m->n; i-- > 0;) {
+		m->next[i] = m->first[m->parent[i]];
+		m->first[m->parent[i]] = i;
+	}
 	return 0;
 }
 
@@ -254,7 +278,6 @@ static int add_cand(struct pkg_match *m, const char *text, size_t *cap,
 	nc->text = text;
 	nc->row_ready = false;
 	nc->hits = NULL;
-	nc->n_hits = 0;
 	tg_vctx_init_interned(&nc->v, text, &m->intern);
 	/* Slot 0 is always the primary scheme (cand_cmp relies on it). */
 	h = tg_vctx_get(&nc->v, m->primary, &m->oom);
@@ -338,25 +361,21 @@ static const size_t *listing(const struct pkg_match *m, const char *canon,
 static int cand_row(struct pkg_match *m, size_t cand, struct tg_err *err)
 {
 	struct cand *c = &m->cands[cand];
-	unsigned char *listed;
 	const size_t *advs;
 	size_t k, n, a;
 
 	if (c->row_ready)
 		return 0;
-	listed = calloc(m->n ? m->n : 1, 1);
-	c->hits = malloc((m->n ? m->n : 1) * sizeof(*c->hits));
-	if (!listed || !c->hits) {
-		free(listed);
+	c->hits = calloc(m->words ? m->words : 1, sizeof(*c->hits));
+	if (!c->hits)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
-	}
 	advs = listing(m, tg_vctx_canon(&c->v, m->primary, &m->oom), &n);
 	for (k = 0; k < n; k++)
-		listed[advs[k]] = 1;
+		bit_set(c->hits, advs[k]);
 	for (a = 0; a < m->n; a++)
-		if (listed[a] || tg_cadv_eval_ranges(&m->c[a], &c->v, &m->oom) != TG_AFFECT_NO)
-			c->hits[c->n_hits++] = a;
-	free(listed);
+		if (!(c->hits[a / 64] >> (a % 64) & 1) &&
+		    tg_cadv_eval_ranges(&m->c[a], &c->v, &m->oom) != TG_AFFECT_NO)
+			bit_set(c->hits, a);
 	c->row_ready = true;
 	return m->oom ? tg_err_set(err, TG_ENOMEM, "out of memory") : 0;
 }
@@ -397,6 +416,9 @@ static int suggest_fix(struct pkg_match *m, size_t root, const char **fix,
 		else
 			lo = mid + 1;
 	}
+	memset(m->group, 0, m->words * sizeof(*m->group));
+	for (c = m->first[root]; c != NO_ADV; c = m->next[c])
+		bit_set(m->group, c);
 	for (c = lo; c < m->n_cands && !*fix; c++) {
 		const struct cand *cd = &m->cands[c];
 		void *h = cd->v.slot[0].handle;
@@ -412,24 +434,18 @@ static int suggest_fix(struct pkg_match *m, size_t root, const char **fix,
 			return rc;
 		/* A matched member of the group that still holds the
 		 * candidate means it does not fix; any other advisory makes
-		 * it unclean, and a new hole when the
-		 * installed version is not already affected by it. */
-		for (k = 0; k < cd->n_hits && fixes; k++) {
-			size_t a = cd->hits[k];
+		 * it unclean, and a new hole when the installed version is
+		 * not already affected by it. (Hits are never withdrawn:
+		 * those answer "no".) */
+		for (k = 0; k < m->words; k++) {
+			uint64_t hit = cd->hits[k], other = hit & ~m->group[k];
 
-			/* Hits are never withdrawn (they answer "no"); parent
-			 * is compressed: parent[a] is a's root. */
-			if (m->parent[a] == root) {
-				if (m->res[a] == TG_AFFECT_YES)
-					fixes = false;
-			} else {
+			if (hit & m->group[k] & m->yes[k])
+				fixes = false;
+			if (other)
 				clean = false;
-				if (m->res[a] != TG_AFFECT_YES)
-					no_new_hole = false;
-				/* Neither a fix nor a new fallback: done. */
-				if (fallback || !no_new_hole)
-					break;
-			}
+			if (other & ~m->yes[k])
+				no_new_hole = false;
 		}
 		if (!fixes)
 			continue;
@@ -630,10 +646,10 @@ static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report
 
 	memset(&f, 0, sizeof(f));
 	fill_package(&f, pkg, inv, idx);
-	for (i = 0; i < m->n; i++) {
+	for (i = m->first[root]; i != NO_ADV; i = m->next[i]) {
 		const struct tg_advisory *a = &m->list.items[i];
 
-		if (a->withdrawn || m->parent[i] != root)
+		if (a->withdrawn)
 			continue;
 		if ((rc = strv_add(&ids, a->id, err)))
 			goto out;
@@ -672,19 +688,17 @@ static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report
 	f.n_advisories = records.n;
 	/* Representative record: the chosen id when it is a record, else the
 	 * first record that has a summary. */
-	for (i = 0; i < m->n && !rep; i++)
-		if (m->res[i] == TG_AFFECT_YES && m->parent[i] == root &&
-		    strcmp(m->list.items[i].id, f.id) == 0)
+	for (i = m->first[root]; i != NO_ADV && !rep; i = m->next[i])
+		if (m->res[i] == TG_AFFECT_YES && strcmp(m->list.items[i].id, f.id) == 0)
 			rep = &m->list.items[i];
 	for (j = 0; j < records.n && !rep; j++)
-		for (i = 0; i < m->n && !rep; i++)
-			if (m->res[i] == TG_AFFECT_YES && m->parent[i] == root &&
+		for (i = m->first[root]; i != NO_ADV && !rep; i = m->next[i])
+			if (m->res[i] == TG_AFFECT_YES &&
 			    strcmp(m->list.items[i].id, records.v[j]) == 0 &&
 			    m->list.items[i].summary)
 				rep = &m->list.items[i];
-	for (i = 0; i < m->n && !rep; i++)
-		if (m->res[i] == TG_AFFECT_YES && m->parent[i] == root &&
-		    strcmp(m->list.items[i].id, records.v[0]) == 0)
+	for (i = m->first[root]; i != NO_ADV && !rep; i = m->next[i])
+		if (m->res[i] == TG_AFFECT_YES && strcmp(m->list.items[i].id, records.v[0]) == 0)
 			rep = &m->list.items[i];
 	f.kind = malicious ? TG_FIND_MALICIOUS : TG_FIND_VULNERABILITY;
 	f.summary = rep ? one_line(rep) : NULL;
@@ -785,6 +799,14 @@ static void version_release(struct pkg_match *m)
 	m->parent = NULL;
 	free(m->group_hit);
 	m->group_hit = NULL;
+	free(m->first);
+	m->first = NULL;
+	free(m->next);
+	m->next = NULL;
+	free(m->yes);
+	m->yes = NULL;
+	free(m->group);
+	m->group = NULL;
 	tg_vctx_release(&m->pv);
 }
 
@@ -870,8 +892,11 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 	tg_vctx_init_interned(&m->pv, pkg->version, &m->intern);
 	if (!m->n)
 		return 0;
+	m->words = (m->n + 63) / 64;
 	m->res = calloc(m->n, sizeof(*m->res));
-	if (!m->res)
+	m->yes = calloc(m->words, sizeof(*m->yes));
+	m->group = calloc(m->words, sizeof(*m->group));
+	if (!m->res || !m->yes || !m->group)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	{
 		/* Versions lists through the index, then the ranges. */
@@ -883,8 +908,10 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 		for (i = 0; i < m->n; i++) {
 			if (m->res[i] != TG_AFFECT_YES)
 				m->res[i] = tg_cadv_eval_ranges(&m->c[i], &m->pv, &m->oom);
-			if (m->res[i] == TG_AFFECT_YES)
+			if (m->res[i] == TG_AFFECT_YES) {
 				any_yes = true;
+				bit_set(m->yes, i);
+			}
 		}
 	}
 	if (m->oom)
