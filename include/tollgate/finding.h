@@ -80,6 +80,12 @@ struct tg_finding {
 	size_t inv_index;
 	size_t pkg_index;
 	char *ignore_expires; /* YYYY-MM-DD of the ignore that applied */
+	/* When set (tg_report_add_finding sets it), one allocation that holds
+	 * package, version, origin_path, id, summary, details, cvss_vector,
+	 * kev_due, fixed_version, evidence_file and excerpt: those are not
+	 * freed one by one. ignore_reason and ignore_expires stay separate
+	 * (policy fills them in later). */
+	char *strings;
 };
 
 struct tg_feed_info {
