@@ -65,6 +65,10 @@ struct tg_db {
 	sqlite3_stmt *stmts[STMT__COUNT];
 	struct tg_db_scratch scratch;
 	struct tg_db_idset kev_ids, epss_ids;
+	/* Package records are read through one incremental-BLOB handle,
+	 * moved from row to row (straight into the caller's buffer, without
+	 * SQLite assembling the overflow pages into a copy first). */
+	sqlite3_blob *pkg_blob;
 };
 
 void tg_db_idset_release(struct tg_db_idset *s);

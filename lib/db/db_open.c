@@ -228,6 +228,7 @@ void tg_db_close(struct tg_db *db)
 
 	if (!db)
 		return;
+	sqlite3_blob_close(db->pkg_blob);
 	for (i = 0; i < STMT__COUNT; i++)
 		sqlite3_finalize(db->stmts[i]);
 	sqlite3_close(db->sql);

@@ -56,7 +56,7 @@ static const char *const stmt_sql[STMT__COUNT] = {
 		" records, skipped, checked FROM feeds ORDER BY name",
 	[STMT_FEED_ONE] = "SELECT records FROM feeds WHERE name = ?1",
 	[STMT_PKG_RECORD] =
-		"SELECT record FROM pkg_index WHERE ecosystem = ?1 AND norm_name = ?2",
+		"SELECT rowid FROM pkg_index WHERE ecosystem = ?1 AND norm_name = ?2",
 };
 
 /* Reset and clear bindings so a statement left mid-iteration (a callback
@@ -437,6 +437,42 @@ out:
 
 /* ---- per-package records ------------------------------------------ */
 
+/* The record of pkg_index row rowid, into a new buffer (*out, *len). */
+static int read_record(struct tg_db *db, sqlite3_int64 rowid, const char *origin,
+		       void **out, size_t *len, struct tg_err *err)
+{
+	int s, n;
+	void *buf;
+
+	if (db->pkg_blob)
+		s = sqlite3_blob_reopen(db->pkg_blob, rowid);
+	else
+		s = sqlite3_blob_open(db->sql, "main", "pkg_index", "record", rowid, 0,
+				      &db->pkg_blob);
+	if (s != SQLITE_OK) {
+		/* A failed reopen leaves the handle unusable: start over next time. */
+		sqlite3_blob_close(db->pkg_blob);
+		db->pkg_blob = NULL;
+		return tg_err_set(err, s == SQLITE_NOMEM ? TG_ENOMEM : TG_EDB,
+				  "%s: cannot read the package record: %s (run 'tollgate db "
+				  "update')", origin, sqlite3_errstr(s));
+	}
+	n = sqlite3_blob_bytes(db->pkg_blob);
+	if (n < 0 || (size_t)n > TG_PKG_RECORD_MAX_BYTES)
+		return tg_err_set(err, TG_ELIMIT, "%s: package record of %d bytes (limit %zu)",
+				  origin, n, (size_t)TG_PKG_RECORD_MAX_BYTES);
+	if (!(buf = malloc(n ? (size_t)n : 1)))
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	if (n && (s = sqlite3_blob_read(db->pkg_blob, buf, n, 0)) != SQLITE_OK) {
+		free(buf);
+		return tg_err_set(err, TG_EDB, "%s: cannot read the package record: %s",
+				  origin, sqlite3_errstr(s));
+	}
+	*out = buf;
+	*len = (size_t)n;
+	return 0;
+}
+
 int tg_db_pkg_get(struct tg_db *db, enum tg_ecosystem eco, const char *name,
 		  struct tg_db_pkg **out, struct tg_err *err)
 {
@@ -449,14 +485,16 @@ int tg_db_pkg_get(struct tg_db *db, enum tg_ecosystem eco, const char *name,
 		return rc;
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
-		const void *data = sqlite3_column_blob(st, 0);
-		int len = sqlite3_column_bytes(st, 0);
+		sqlite3_int64 rowid = sqlite3_column_int64(st, 0);
 		char origin[512];
+		void *buf = NULL;
+		size_t len = 0;
 
+		sqlite3_reset(st);
 		snprintf(origin, sizeof(origin), "%s (%s %s)", db->path,
 			 tg_db_eco_column(eco), norm);
-		rc = tg_pkg_record_decode(data, len > 0 ? (size_t)len : 0, eco, origin,
-					  out, err);
+		if (!(rc = read_record(db, rowid, origin, &buf, &len, err)))
+			rc = tg_pkg_record_decode_owned(buf, len, eco, origin, out, err);
 	} else if (s != SQLITE_DONE) {
 		rc = step_error(db, st, err);
 	}

@@ -552,6 +552,23 @@ int tg_pkg_record_decode(const void *data, size_t len, enum tg_ecosystem eco,
 			 const char *origin, struct tg_db_pkg **out,
 			 struct tg_err *err)
 {
+	void *copy;
+
+	*out = NULL;
+	if (len > TG_PKG_RECORD_MAX_BYTES)
+		return tg_err_set(err, TG_ELIMIT, "%s: package record of %zu bytes (limit %zu)",
+				  origin, len, TG_PKG_RECORD_MAX_BYTES);
+	if (!(copy = malloc(len ? len : 1)))
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	if (len)
+		memcpy(copy, data, len);
+	return tg_pkg_record_decode_owned(copy, len, eco, origin, out, err);
+}
+
+int tg_pkg_record_decode_owned(void *blob, size_t len, enum tg_ecosystem eco,
+			       const char *origin, struct tg_db_pkg **out,
+			       struct tg_err *err)
+{
 	struct tg_db_pkg *p;
 	struct reader r = { NULL, NULL, origin, err, false };
 	struct counts c = { 0 };
@@ -559,16 +576,17 @@ int tg_pkg_record_decode(const void *data, size_t len, enum tg_ecosystem eco,
 	int rc = 0;
 
 	*out = NULL;
-	if (len > TG_PKG_RECORD_MAX_BYTES)
+	if (len > TG_PKG_RECORD_MAX_BYTES) {
+		free(blob);
 		return tg_err_set(err, TG_ELIMIT, "%s: package record of %zu bytes (limit %zu)",
 				  origin, len, TG_PKG_RECORD_MAX_BYTES);
+	}
 	p = calloc(1, sizeof(*p));
-	if (!p || !(p->blob = malloc(len ? len : 1))) {
-		free(p);
+	if (!p) {
+		free(blob);
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	}
-	if (len)
-		memcpy(p->blob, data, len);
+	p->blob = blob;
 	p->len = len;
 	r.p = p->blob;
 	r.end = p->blob + len;

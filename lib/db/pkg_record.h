@@ -77,5 +77,10 @@ void tg_pkg_encoder_release(struct tg_pkg_encoder *e);
 int tg_pkg_record_decode(const void *data, size_t len, enum tg_ecosystem eco,
 			 const char *origin, struct tg_db_pkg **out,
 			 struct tg_err *err);
+/* The same, taking ownership of blob (malloc'd, len bytes) whatever the
+ * outcome. */
+int tg_pkg_record_decode_owned(void *blob, size_t len, enum tg_ecosystem eco,
+			       const char *origin, struct tg_db_pkg **out,
+			       struct tg_err *err);
 
 #endif
