@@ -1,7 +1,6 @@
 /* `tollgate audit`: known vulnerabilities in what a project uses,
  * prioritised, gated by --fail-on and the project's tollgate.toml. */
 #define _POSIX_C_SOURCE 200809L
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,13 +136,6 @@ static int run_audit(struct tg_cli *cli, int argc, char **argv)
 	if (!a.prefer_id && cfg.has_prefer_id)
 		mopts.prefer = cfg.prefer_id;
 
-	/* An audit reads most of the advisory tables once. Memory-mapped,
-	 * every page it touches counts as resident (the peak RSS of a
-	 * 1,000-package audit goes from ~20 MB to ~50 MB); read through
-	 * SQLite's small page cache instead it stays flat, at no measurable
-	 * cost in time. Must precede the first connection; a no-op if
-	 * SQLite is already initialised. */
-	sqlite3_config(SQLITE_CONFIG_MMAP_SIZE, (sqlite3_int64)0, (sqlite3_int64)0);
 	if ((rc = tg_db_open(cli->db_path, TG_DB_READONLY, &db, &err)))
 		goto fail;
 	if ((rc = tg_db_require_feed(db, "osv", &err)))
