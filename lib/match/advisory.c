@@ -12,8 +12,11 @@
 
 /* Grow *arr (of elem-sized items) to hold one more; the new slot is
  * zeroed. Returns the slot or NULL with err set. The capacity is implicit:
- * the array is reallocated when n reaches a power of two (so arrays built
- * here must only ever grow through push). */
+ * PUSH_FIRST slots at first (most ranges have two to four events, most
+ * advisories one affected entry and one range), then doubled whenever n
+ * reaches a power of two from there (so arrays built here must only ever
+ * grow through push). */
+#define PUSH_FIRST 4
 static void *push(void **arr, size_t *n, size_t elem, size_t max,
 		  const char *what, struct tg_err *err)
 {
@@ -24,8 +27,8 @@ static void *push(void **arr, size_t *n, size_t elem, size_t max,
 		tg_err_set(err, TG_ELIMIT, "too many %s (limit %zu)", what, max);
 		return NULL;
 	}
-	if (*n == 0 || (*n & (*n - 1)) == 0) {
-		size_t cap = *n ? *n * 2 : 1;
+	if (*n == 0 || (*n >= PUSH_FIRST && (*n & (*n - 1)) == 0)) {
+		size_t cap = *n ? *n * 2 : PUSH_FIRST;
 
 		if (!tg_size_mul(cap, elem, &bytes)) {
 			tg_err_set(err, TG_ELIMIT, "size overflow");

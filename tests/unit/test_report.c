@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/report_util.h"
 #include "tollgate/finding.h"
 #include "tollgate/json.h"
 #include "tollgate/report.h"
@@ -379,6 +381,33 @@ static void purls_and_urls(void **state)
 	assert_null(tg_report_writer_find("pdf"));
 }
 
+/* The origin column, built by hand, reads and truncates exactly as
+ * snprintf("%s:%lu") would, at every buffer size. */
+static void origin_truncates_like_snprintf(void **state)
+{
+	static const char *const paths[] = { NULL, "", "requirements.txt", "a/b/poetry.lock" };
+	static const unsigned long lines[] = { 0, 1, 9, 10, 4294967295ul };
+	char got[64], want[64];
+	size_t p, l, n;
+
+	(void)state;
+	for (p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
+		for (l = 0; l < sizeof(lines) / sizeof(lines[0]); l++)
+			for (n = 1; n <= sizeof(got); n++) {
+				struct tg_finding f = { 0 };
+
+				f.origin_path = (char *)paths[p];
+				f.origin_line = lines[l];
+				if (!paths[p])
+					snprintf(want, n, "-");
+				else if (lines[l])
+					snprintf(want, n, "%s:%lu", paths[p], lines[l]);
+				else
+					snprintf(want, n, "%s", paths[p]);
+				assert_string_equal(tg_finding_origin(&f, got, n), want);
+			}
+}
+
 static void empty_report(void **state)
 {
 	static const char *const formats[] = { "table", "json", "sarif", "cyclonedx",
@@ -412,6 +441,7 @@ int main(void)
 		cmocka_unit_test(sarif_locations_and_suppressions),
 		cmocka_unit_test(cyclonedx_affects_point_at_components),
 		cmocka_unit_test(purls_and_urls),
+		cmocka_unit_test(origin_truncates_like_snprintf),
 		cmocka_unit_test(empty_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
