@@ -115,11 +115,11 @@ struct pkg_match {
 	size_t n_cands;
 	bool cands_done;
 	size_t words;            /* bit-set size for n advisories */
+	size_t *parent;          /* alias groups: union-find, compressed */
+	size_t *first, *next;    /* members of each root, ascending (NO_ADV ends) */
 	/* per version */
 	enum tg_affect *res;
-	size_t *parent;
 	bool *group_hit;  /* by root: some member affects the version */
-	size_t *first, *next;    /* members of each root, ascending (NO_ADV ends) */
 	uint64_t *yes;           /* bit set: res == TG_AFFECT_YES */
 	uint64_t *group;         /* bit set: members of the group being emitted */
 	struct tg_vctx pv;
@@ -795,14 +795,8 @@ static void version_release(struct pkg_match *m)
 {
 	free(m->res);
 	m->res = NULL;
-	free(m->parent);
-	m->parent = NULL;
 	free(m->group_hit);
 	m->group_hit = NULL;
-	free(m->first);
-	m->first = NULL;
-	free(m->next);
-	m->next = NULL;
 	free(m->yes);
 	m->yes = NULL;
 	free(m->group);
@@ -815,6 +809,9 @@ static void pkg_match_release(struct pkg_match *m)
 	size_t i;
 
 	version_release(m);
+	free(m->parent);
+	free(m->first);
+	free(m->next);
 	for (i = 0; i < m->n_cands; i++) {
 		tg_vctx_release(&m->cands[i].v);
 		free(m->cands[i].hits);
@@ -884,7 +881,7 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 {
 	const struct tg_package *pkg = &report->inventories[inv].pkgs[idx];
 	const struct tg_vuln_source *src = m->src;
-	bool any_yes = false;
+	bool any_yes = false, regroup = false;
 	size_t i;
 	int rc = 0;
 
@@ -924,8 +921,11 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 		if ((rc = src->details(src->ctx, a, err)))
 			return rc;
 		a->details_loaded = true;
+		regroup = true;
 	}
-	if ((rc = group_advisories(m, err)))
+	/* Alias groups depend on the name only, so versions share them;
+	 * but details can bring aliases, and aliases join groups. */
+	if ((regroup || !m->parent) && (rc = group_advisories(m, err)))
 		return rc;
 	if (any_yes && !m->latest_done && m->list.latest_known) {
 		m->latest_done = true;
