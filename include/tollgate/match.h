@@ -64,8 +64,9 @@ struct tg_adv_affected {
 	size_t n_versions;
 	char *cvss_v3;     /* affected[].severity CVSS_V3 vector, or NULL */
 	char *cvss_v4;     /* affected[].severity CVSS_V4 vector, or NULL */
-	bool pooled;       /* versions and event versions live in the list's
-			    * string pool (the *_pooled builders) */
+	bool pooled;       /* versions and event versions are not owned: they
+			    * live in the list's string pool or its source's
+			    * storage (the *_pooled and *_ref builders) */
 };
 
 struct tg_advisory {
@@ -90,6 +91,11 @@ struct tg_advisory {
 	 * database points at its package record). Borrowed. */
 	void *src_ref;
 	size_t src_index;
+	/* The strings above (id through db_severity, and each alias) belong
+	 * to the list's source, which keeps them until the list is released:
+	 * tg_advisory_release then frees only the arrays. Set by sources
+	 * that hand out their own storage (the database's package records). */
+	bool borrowed;
 };
 
 struct tg_advisory_list {
@@ -145,6 +151,16 @@ int tg_adv_affected_add_version(struct tg_adv_affected *af,
 				const char *version, struct tg_err *err);
 /* The same with the strings copied into l's pool; they set af->pooled.
  * An affected entry is built either entirely pooled or not at all. */
+/* For sources that keep their strings alive as long as the list (see
+ * tg_advisory.borrowed): store the pointer, copy nothing. */
+int tg_advisory_add_alias_ref(struct tg_advisory *a, const char *alias,
+			      struct tg_err *err);
+int tg_adv_range_add_event_ref(struct tg_adv_affected *af, struct tg_adv_range *r,
+			       enum tg_osv_event_kind kind, const char *version,
+			       struct tg_err *err);
+/* A copy of s in the list's string pool (freed with the list). */
+char *tg_advisory_list_strdup(struct tg_advisory_list *l, const char *s,
+			      struct tg_err *err);
 int tg_adv_range_add_event_pooled(struct tg_advisory_list *l,
 				  struct tg_adv_affected *af,
 				  struct tg_adv_range *r,

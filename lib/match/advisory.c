@@ -88,18 +88,20 @@ void tg_advisory_release(struct tg_advisory *a)
 {
 	size_t i;
 
-	free(a->id);
-	for (i = 0; i < a->n_aliases; i++)
-		free(a->aliases[i]);
+	if (!a->borrowed) {
+		free(a->id);
+		for (i = 0; i < a->n_aliases; i++)
+			free(a->aliases[i]);
+		free(a->group);
+		free(a->summary);
+		free(a->details);
+		free(a->published);
+		free(a->modified);
+		free(a->cvss_v3);
+		free(a->cvss_v4);
+		free(a->db_severity);
+	}
 	free(a->aliases);
-	free(a->group);
-	free(a->summary);
-	free(a->details);
-	free(a->published);
-	free(a->modified);
-	free(a->cvss_v3);
-	free(a->cvss_v4);
-	free(a->db_severity);
 	for (i = 0; i < a->n_affected; i++)
 		affected_release(&a->affected[i]);
 	free(a->affected);
@@ -248,6 +250,40 @@ int tg_adv_affected_add_version_pooled(struct tg_advisory_list *l,
 	if (!slot)
 		return err ? err->code : TG_ENOMEM;
 	*slot = d;
+	return 0;
+}
+
+char *tg_advisory_list_strdup(struct tg_advisory_list *l, const char *s,
+			      struct tg_err *err)
+{
+	return pool_strdup(l, s, err);
+}
+
+int tg_advisory_add_alias_ref(struct tg_advisory *a, const char *alias,
+			      struct tg_err *err)
+{
+	char **slot = push((void **)&a->aliases, &a->n_aliases, sizeof(char *),
+			   TG_ADVISORY_MAX_ITEMS, "aliases", err);
+
+	if (!slot)
+		return err ? err->code : TG_ENOMEM;
+	*slot = (char *)alias;
+	return 0;
+}
+
+int tg_adv_range_add_event_ref(struct tg_adv_affected *af, struct tg_adv_range *r,
+			       enum tg_osv_event_kind kind, const char *version,
+			       struct tg_err *err)
+{
+	struct tg_adv_event *e;
+
+	af->pooled = true;
+	e = push((void **)&r->events, &r->n_events, sizeof(*e), TG_ADVISORY_MAX_ITEMS,
+		 "events", err);
+	if (!e)
+		return err ? err->code : TG_ENOMEM;
+	e->kind = kind;
+	e->version = (char *)(version ? version : "");
 	return 0;
 }
 

@@ -67,10 +67,10 @@ static void listed_release(void *ctx)
 }
 
 /* "db-alias-group:N" without going through printf (one per advisory of
- * every package audited). */
-static char *group_key(int64_t group)
+ * every package audited), in the list's pool. */
+static char *group_key(struct tg_advisory_list *l, int64_t group, struct tg_err *err)
 {
-	char digits[24], *out;
+	char digits[24], out[48];
 	uint64_t u = group < 0 ? (uint64_t)0 - (uint64_t)group : (uint64_t)group;
 	size_t n = 0, pre = sizeof("db-alias-group:") - 1;
 
@@ -78,21 +78,20 @@ static char *group_key(int64_t group)
 		digits[n++] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
-	out = malloc(pre + (group < 0) + n + 1);
-	if (!out)
-		return NULL;
 	memcpy(out, "db-alias-group:", pre);
 	if (group < 0)
 		out[pre++] = '-';
 	while (n)
 		out[pre++] = digits[--n];
 	out[pre] = '\0';
-	return out;
+	return tg_advisory_list_strdup(l, out, err);
 }
 
 /* Add entry a (of record index `index`) to out: a new advisory when its
  * id differs from the previous entry's (entries come grouped by
- * advisory, in id order), else one more affected entry of it. */
+ * advisory, in id order), else one more affected entry of it. The
+ * advisory borrows its strings from the record, which the list keeps
+ * (listed_ctx) until it is released. */
 static int add_entry(struct tg_advisory_list *out, struct tg_advisory **cur,
 		     const struct tg_db_affected *a, struct listed *l, size_t index,
 		     struct tg_err *err)
@@ -107,14 +106,14 @@ static int add_entry(struct tg_advisory_list *out, struct tg_advisory **cur,
 		if (!c)
 			return err->code ? err->code : TG_ENOMEM;
 		*cur = c;
-		c->id = tg_strdup(a->advisory_id);
-		c->group = group_key(a->group);
-		c->modified = a->modified ? tg_strdup(a->modified) : NULL;
+		c->borrowed = true;
+		c->id = (char *)a->advisory_id;
+		c->modified = (char *)a->modified;
 		c->withdrawn = a->withdrawn;
 		c->src_ref = l;
 		c->src_index = index;
-		if (!c->id || !c->group || (a->modified && !c->modified))
-			return tg_err_set(err, TG_ENOMEM, "out of memory");
+		if (!(c->group = group_key(out, a->group, err)))
+			return err && err->code ? err->code : TG_ENOMEM;
 	}
 	af = tg_advisory_add_affected(*cur, err);
 	if (!af)
@@ -126,9 +125,8 @@ static int add_entry(struct tg_advisory_list *out, struct tg_advisory **cur,
 		if (!or)
 			return err->code ? err->code : TG_ENOMEM;
 		for (j = 0; j < r->n_events; j++)
-			if (tg_adv_range_add_event_pooled(out, af, or,
-							  event_kind(r->events[j].kind),
-							  r->events[j].version, err))
+			if (tg_adv_range_add_event_ref(af, or, event_kind(r->events[j].kind),
+						       r->events[j].version, err))
 				return err->code ? err->code : TG_ENOMEM;
 	}
 	for (i = 0; i < a->n_versions; i++)
@@ -201,15 +199,14 @@ static int take_severity(struct tg_advisory *adv, const char *type, const char *
 	return *dst ? 0 : tg_err_set(err, TG_ENOMEM, "out of memory");
 }
 
-static int take_str(char **dst, const char *src, struct tg_err *err)
+static void borrow_str(char **dst, const char *src)
 {
-	if (!src || *dst)
-		return 0;
-	*dst = tg_strdup(src);
-	return *dst ? 0 : tg_err_set(err, TG_ENOMEM, "out of memory");
+	if (src && !*dst)
+		*dst = (char *)src;
 }
 
-/* From the package record the advisory came from: no query. */
+/* From the package record the advisory came from: no query, no copy (the
+ * advisory borrows from the record, see add_entry). */
 static int details_from_record(struct tg_advisory *adv, struct tg_err *err)
 {
 	struct listed *l = adv->src_ref;
@@ -219,15 +216,20 @@ static int details_from_record(struct tg_advisory *adv, struct tg_err *err)
 
 	if ((rc = tg_db_pkg_brief(l->pkg, adv->src_index, &b, err)))
 		return rc;
-	if ((rc = take_str(&adv->summary, b.summary, err)) ||
-	    (rc = take_str(&adv->details, b.details, err)) ||
-	    (rc = take_str(&adv->published, b.published, err)) ||
-	    (rc = take_str(&adv->db_severity, b.db_severity, err)))
-		return rc;
+	borrow_str(&adv->summary, b.summary);
+	borrow_str(&adv->details, b.details);
+	borrow_str(&adv->published, b.published);
+	borrow_str(&adv->db_severity, b.db_severity);
 	for (i = 0; i < b.n_aliases && !rc; i++)
-		rc = tg_advisory_add_alias(adv, b.aliases[i], err);
-	for (i = 0; i < b.n_severity && !rc; i++)
-		rc = take_severity(adv, b.severity[2 * i], b.severity[2 * i + 1], err);
+		rc = tg_advisory_add_alias_ref(adv, b.aliases[i], err);
+	for (i = 0; i < b.n_severity; i++) {
+		const char *type = b.severity[2 * i], *score = b.severity[2 * i + 1];
+
+		if (type && strcmp(type, "CVSS_V3") == 0)
+			borrow_str(&adv->cvss_v3, score);
+		else if (type && strcmp(type, "CVSS_V4") == 0)
+			borrow_str(&adv->cvss_v4, score);
+	}
 	return rc;
 }
 
