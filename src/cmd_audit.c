@@ -111,6 +111,7 @@ static int run_audit(struct tg_cli *cli, int argc, char **argv)
 				     a.format);
 		goto out;
 	}
+	mopts.skip_details = !writer->shows_details;
 	if (a.fail_on && !tg_fail_on_parse(a.fail_on, &fail_on)) {
 		rc = cli_usage_error(cli, &tg_cmd_audit,
 				     "--fail-on takes none, any, low, medium, high, critical or kev, not '%s'",

@@ -280,6 +280,9 @@ struct tg_match_opts {
 	 * version is one (default false: pre-releases are not suggested to
 	 * users of final releases). */
 	bool allow_prerelease_fix;
+	/* Leave tg_finding.details NULL, for reports that do not print it
+	 * (the table, markdown): kilobytes of text per finding not copied. */
+	bool skip_details;
 };
 
 /* Match one package (pkg is report->inventories[inv].pkgs[idx]) and

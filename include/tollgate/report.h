@@ -32,6 +32,7 @@ struct tg_report_writer {
 	const char *extension; /* ".json" */
 	int (*write)(const struct tg_report *r, const struct tg_report_opts *o,
 		     struct tg_buf *out, struct tg_err *err);
+	bool shows_details;    /* prints tg_finding.details */
 };
 
 /* NULL-terminated, in the order --help lists them. */

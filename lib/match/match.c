@@ -702,7 +702,7 @@ static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report
 			rep = &m->list.items[i];
 	f.kind = malicious ? TG_FIND_MALICIOUS : TG_FIND_VULNERABILITY;
 	f.summary = rep ? one_line(rep) : NULL;
-	f.details = rep ? rep->details : NULL;
+	f.details = rep && !m->opts->skip_details ? rep->details : NULL;
 	f.cvss = best;
 	f.cvss_vector = (char *)best_vec;
 	f.severity = malicious ? TG_SEV_CRITICAL

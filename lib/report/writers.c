@@ -5,24 +5,24 @@
 #include "tollgate/str.h"
 
 static const struct tg_report_writer w_table = {
-	"table", "aligned columns for a terminal (default)", ".txt", tg_report_write_table
+	"table", "aligned columns for a terminal (default)", ".txt", tg_report_write_table, false
 };
 static const struct tg_report_writer w_json = {
-	"json", "the documented JSON report (docs/json-schema.md)", ".json", tg_report_write_json
+	"json", "the documented JSON report (docs/json-schema.md)", ".json", tg_report_write_json, true
 };
 static const struct tg_report_writer w_sarif = {
-	"sarif", "SARIF 2.1.0 for code-scanning services", ".sarif", tg_report_write_sarif
+	"sarif", "SARIF 2.1.0 for code-scanning services", ".sarif", tg_report_write_sarif, true
 };
 static const struct tg_report_writer w_cyclonedx = {
 	"cyclonedx", "CycloneDX 1.6 BOM with VEX vulnerabilities", ".cdx.json",
-	tg_report_write_cyclonedx
+	tg_report_write_cyclonedx, true
 };
 static const struct tg_report_writer w_markdown = {
-	"markdown", "a pull-request comment", ".md", tg_report_write_markdown
+	"markdown", "a pull-request comment", ".md", tg_report_write_markdown, false
 };
 static const struct tg_report_writer w_html = {
 	"html", "one self-contained page, sortable and filterable", ".html",
-	tg_report_write_html
+	tg_report_write_html, true
 };
 
 const struct tg_report_writer *const tg_report_writers[] = {
