@@ -57,6 +57,10 @@ struct tg_db_idset {
 	int state; /* 0 not read yet, 1 ids[] holds the table, 2 too large */
 	char **ids; /* sorted (strcmp, the table's key order) */
 	size_t n;
+	/* Open-addressing hash of ids: index + 1, 0 = empty; cap a power of
+	 * two above 2n. A lookup is then one hash and usually one strcmp. */
+	uint32_t *slots;
+	size_t cap;
 };
 
 struct tg_db {

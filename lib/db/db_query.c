@@ -797,7 +797,44 @@ void tg_db_idset_release(struct tg_db_idset *set)
 	for (i = 0; i < set->n; i++)
 		free(set->ids[i]);
 	free(set->ids);
+	free(set->slots);
 	memset(set, 0, sizeof(*set));
+}
+
+static uint32_t id_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static bool idset_index(struct tg_db_idset *set)
+{
+	size_t i, j;
+
+	for (set->cap = 16; set->cap < 2 * set->n + 1; set->cap *= 2)
+		;
+	if (!(set->slots = calloc(set->cap, sizeof(*set->slots))))
+		return false;
+	for (i = 0; i < set->n; i++) {
+		for (j = id_hash(set->ids[i]) & (set->cap - 1); set->slots[j];
+		     j = (j + 1) & (set->cap - 1))
+			;
+		set->slots[j] = (uint32_t)i + 1;
+	}
+	return true;
+}
+
+static bool idset_has(const struct tg_db_idset *set, const char *id)
+{
+	size_t j;
+
+	for (j = id_hash(id) & (set->cap - 1); set->slots[j]; j = (j + 1) & (set->cap - 1))
+		if (strcmp(set->ids[set->slots[j] - 1], id) == 0)
+			return true;
+	return false;
 }
 
 static int idset_load(struct tg_db *db, struct tg_db_idset *set,
@@ -841,13 +878,12 @@ static int idset_load(struct tg_db *db, struct tg_db_idset *set,
 		tg_db_idset_release(set);
 		return rc;
 	}
+	if (!idset_index(set)) {
+		tg_db_idset_release(set);
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	}
 	set->state = 1;
 	return 0;
-}
-
-static int str_cmp_p(const void *key, const void *elem)
-{
-	return strcmp(key, *(const char *const *)elem);
 }
 
 /* *maybe = false only when id is certainly not in the table. */
@@ -865,7 +901,7 @@ static int idset_maybe(struct tg_db *db, struct tg_db_idset *set, const char *ta
 			return rc;
 	}
 	if (set->state == 1)
-		*maybe = bsearch(id, set->ids, set->n, sizeof(*set->ids), str_cmp_p) != NULL;
+		*maybe = idset_has(set, id);
 	return 0;
 }
 
