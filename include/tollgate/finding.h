@@ -80,12 +80,15 @@ struct tg_finding {
 	size_t inv_index;
 	size_t pkg_index;
 	char *ignore_expires; /* YYYY-MM-DD of the ignore that applied */
-	/* When set (tg_report_add_finding sets it), one allocation that holds
-	 * package, version, origin_path, id, summary, details, cvss_vector,
-	 * kev_due, fixed_version, evidence_file and excerpt: those are not
-	 * freed one by one. ignore_reason and ignore_expires stay separate
-	 * (policy fills them in later). */
+	/* When set (tg_report_add_finding sets it), one allocation of
+	 * strings_len bytes that holds package, version, origin_path, id,
+	 * summary, details, cvss_vector, kev_due, fixed_version,
+	 * evidence_file, excerpt, and the aliases and advisories lists the
+	 * finding was stored with: those are not freed one by one.
+	 * ignore_reason and ignore_expires stay separate (policy fills them
+	 * in later), as do ids added afterwards. */
 	char *strings;
+	size_t strings_len;
 };
 
 struct tg_feed_info {

@@ -1,6 +1,7 @@
 #include "tollgate/finding.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,13 +58,19 @@ void tg_report_init(struct tg_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Whether p points into the finding's block (see tg_report_add_finding). */
+static bool in_block(const struct tg_finding *f, const void *p)
+{
+	uintptr_t a = (uintptr_t)p, lo = (uintptr_t)f->strings;
+
+	return f->strings && a >= lo && a - lo < f->strings_len;
+}
+
 void tg_finding_release(struct tg_finding *f)
 {
 	size_t i;
 
-	if (f->strings) {
-		free(f->strings);
-	} else {
+	if (!f->strings) {
 		free(f->package);
 		free(f->version);
 		free(f->origin_path);
@@ -76,14 +83,21 @@ void tg_finding_release(struct tg_finding *f)
 		free(f->evidence_file);
 		free(f->excerpt);
 	}
+	/* Aliases and advisory ids added after the finding was stored are
+	 * separate allocations; those it was stored with are in the block. */
 	for (i = 0; i < f->n_aliases; i++)
-		free(f->aliases[i]);
-	free(f->aliases);
+		if (!in_block(f, f->aliases[i]))
+			free(f->aliases[i]);
+	if (!in_block(f, f->aliases))
+		free(f->aliases);
 	for (i = 0; i < f->n_advisories; i++)
-		free(f->advisories[i]);
-	free(f->advisories);
+		if (!in_block(f, f->advisories[i]))
+			free(f->advisories[i]);
+	if (!in_block(f, f->advisories))
+		free(f->advisories);
 	free(f->ignore_expires);
 	free(f->ignore_reason);
+	free(f->strings);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -123,23 +137,45 @@ void tg_report_release(struct tg_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+#define MAX_IDS 10000
+
+/* Append a copy of s to *v; a list still in the finding's block moves
+ * out first (the block cannot grow). */
+static int push_id(struct tg_finding *f, char ***v, size_t *n, const char *s,
+		   const char *what, struct tg_err *err)
+{
+	if (*v && in_block(f, *v)) {
+		char **nv;
+		size_t bytes;
+
+		if (!tg_size_mul(*n + 1, sizeof(*nv), &bytes))
+			return tg_err_set(err, TG_ELIMIT, "size overflow");
+		if (!(nv = malloc(bytes)))
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
+		memcpy(nv, *v, *n * sizeof(*nv));
+		*v = nv;
+	}
+	return tg_strv_push(v, n, s, MAX_IDS, what, err);
+}
+
 int tg_finding_add_alias(struct tg_finding *f, const char *alias,
 			 struct tg_err *err)
 {
-	return tg_strv_push(&f->aliases, &f->n_aliases, alias, 10000, "aliases", err);
+	return push_id(f, &f->aliases, &f->n_aliases, alias, "aliases", err);
 }
 
 int tg_finding_add_advisory(struct tg_finding *f, const char *id,
 			    struct tg_err *err)
 {
-	return tg_strv_push(&f->advisories, &f->n_advisories, id, 10000,
-			    "advisories", err);
+	return push_id(f, &f->advisories, &f->n_advisories, id, "advisories", err);
 }
 
-/* The finding's plain strings, copied into one block (f->strings): a
- * report holds thousands of findings, and this is one allocation each
- * instead of eleven. */
-static bool copy_strings(struct tg_finding *f, const struct tg_finding *t)
+/* The finding's strings, alias list and advisory-id list, copied into one
+ * block (f->strings): a report holds thousands of findings, and this is
+ * one allocation each instead of twenty. The pointer arrays come first,
+ * so they are aligned. */
+static int copy_strings(struct tg_finding *f, const struct tg_finding *t,
+			struct tg_err *err)
 {
 	const char *const src[] = {
 		t->package, t->version, t->origin_path, t->id, t->summary, t->details,
@@ -149,22 +185,42 @@ static bool copy_strings(struct tg_finding *f, const struct tg_finding *t)
 		&f->package, &f->version, &f->origin_path, &f->id, &f->summary, &f->details,
 		&f->cvss_vector, &f->kev_due, &f->fixed_version, &f->evidence_file, &f->excerpt,
 	};
-	size_t len[sizeof(src) / sizeof(src[0])], total = 0, i;
+	size_t len[sizeof(src) / sizeof(src[0])], total, i, n_ids;
 	char *p;
 
 	/* f starts as a copy of t: nothing of t's may stay in it. */
 	f->strings = NULL;
+	f->strings_len = 0;
 	for (i = 0; i < sizeof(dst) / sizeof(dst[0]); i++)
 		*dst[i] = NULL;
+	f->aliases = f->advisories = NULL;
+	f->n_aliases = f->n_advisories = 0;
+	if (t->n_aliases > MAX_IDS || t->n_advisories > MAX_IDS)
+		return tg_err_set(err, TG_ELIMIT, "more than %d aliases or advisories",
+				  MAX_IDS);
+	n_ids = t->n_aliases + t->n_advisories;
+	total = n_ids * sizeof(char *);
 	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
 		len[i] = src[i] ? strlen(src[i]) + 1 : 0;
 		if (!tg_size_add(total, len[i], &total))
-			return false;
+			return tg_err_set(err, TG_ELIMIT, "size overflow");
+	}
+	for (i = 0; i < n_ids; i++) {
+		const char *id = i < t->n_aliases ? t->aliases[i] : t->advisories[i - t->n_aliases];
+
+		if (!tg_size_add(total, strlen(id) + 1, &total))
+			return tg_err_set(err, TG_ELIMIT, "size overflow");
 	}
 	if (!total)
-		return true;
-	if (!(p = f->strings = malloc(total)))
-		return false;
+		return 0;
+	if (!(f->strings = malloc(total)))
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	f->strings_len = total;
+	if (t->n_aliases)
+		f->aliases = (char **)(void *)f->strings;
+	if (t->n_advisories)
+		f->advisories = (char **)(void *)f->strings + t->n_aliases;
+	p = f->strings + n_ids * sizeof(char *);
 	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
 		if (!src[i])
 			continue;
@@ -172,7 +228,18 @@ static bool copy_strings(struct tg_finding *f, const struct tg_finding *t)
 		*dst[i] = p;
 		p += len[i];
 	}
-	return true;
+	for (i = 0; i < n_ids; i++) {
+		const char *id = i < t->n_aliases ? t->aliases[i] : t->advisories[i - t->n_aliases];
+		size_t n = strlen(id) + 1;
+
+		memcpy(p, id, n);
+		if (i < t->n_aliases)
+			f->aliases[f->n_aliases++] = p;
+		else
+			f->advisories[f->n_advisories++] = p;
+		p += n;
+	}
+	return 0;
 }
 
 struct tg_finding *tg_report_add_finding(struct tg_report *r,
@@ -181,7 +248,6 @@ struct tg_finding *tg_report_add_finding(struct tg_report *r,
 {
 	struct tg_finding *f;
 	bool ok = true;
-	size_t i;
 
 	if (r->n_findings == r->cap_findings) {
 		size_t ncap = r->cap_findings ? r->cap_findings * 2 : 16, bytes;
@@ -201,20 +267,10 @@ struct tg_finding *tg_report_add_finding(struct tg_report *r,
 	}
 	f = &r->findings[r->n_findings];
 	*f = *t;
-	f->aliases = NULL;
-	f->n_aliases = 0;
-	f->advisories = NULL;
-	f->n_advisories = 0;
-	if (!copy_strings(f, t))
+	if (copy_strings(f, t, err))
 		ok = false;
 	f->ignore_expires = tg_strdup_opt(t->ignore_expires, &ok);
 	f->ignore_reason = tg_strdup_opt(t->ignore_reason, &ok);
-	for (i = 0; ok && i < t->n_aliases; i++)
-		if (tg_finding_add_alias(f, t->aliases[i], err))
-			ok = false;
-	for (i = 0; ok && i < t->n_advisories; i++)
-		if (tg_finding_add_advisory(f, t->advisories[i], err))
-			ok = false;
 	if (!ok) {
 		tg_finding_release(f);
 		if (!err || err->code == TG_OK)

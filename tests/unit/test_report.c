@@ -381,6 +381,48 @@ static void purls_and_urls(void **state)
 	assert_null(tg_report_writer_find("pdf"));
 }
 
+/* A stored finding keeps its strings and id lists in one block; ids
+ * added afterwards live outside it, and release frees each exactly once
+ * (the sanitizer build checks the frees). */
+static void stored_finding_owns_its_copies(void **state)
+{
+	char alias0[] = "CVE-2024-0001", alias1[] = "GHSA-xxxx-yyyy-zzzz", adv[] = "PYSEC-1";
+	char *aliases[] = { alias0, alias1 }, *advs[] = { adv };
+	struct tg_report r;
+	struct tg_finding t = { 0 }, *f;
+	struct tg_err err;
+
+	(void)state;
+	tg_report_init(&r);
+	t.kind = TG_FIND_VULNERABILITY;
+	t.package = (char *)"django";
+	t.id = (char *)"PYSEC-1";
+	t.aliases = aliases;
+	t.n_aliases = 2;
+	t.advisories = advs;
+	t.n_advisories = 1;
+	t.ignore_reason = (char *)"reviewed";
+	f = tg_report_add_finding(&r, &t, &err);
+	assert_non_null(f);
+	/* copies, not the template's storage */
+	alias0[0] = 'X';
+	adv[0] = 'X';
+	assert_string_equal(f->aliases[0], "CVE-2024-0001");
+	assert_string_equal(f->aliases[1], "GHSA-xxxx-yyyy-zzzz");
+	assert_string_equal(f->advisories[0], "PYSEC-1");
+	assert_string_equal(f->ignore_reason, "reviewed");
+	assert_int_equal(tg_finding_add_alias(f, "OSV-2024-9", &err), 0);
+	assert_int_equal(tg_finding_add_advisory(f, "GHSA-aaaa-bbbb-cccc", &err), 0);
+	assert_int_equal(tg_finding_add_alias(f, "CVE-2024-0002", &err), 0);
+	assert_int_equal(f->n_aliases, 4);
+	assert_string_equal(f->aliases[0], "CVE-2024-0001");
+	assert_string_equal(f->aliases[2], "OSV-2024-9");
+	assert_string_equal(f->aliases[3], "CVE-2024-0002");
+	assert_int_equal(f->n_advisories, 2);
+	assert_string_equal(f->advisories[1], "GHSA-aaaa-bbbb-cccc");
+	tg_report_release(&r);
+}
+
 /* The origin column, built by hand, reads and truncates exactly as
  * snprintf("%s:%lu") would, at every buffer size. */
 static void origin_truncates_like_snprintf(void **state)
@@ -441,6 +483,7 @@ int main(void)
 		cmocka_unit_test(sarif_locations_and_suppressions),
 		cmocka_unit_test(cyclonedx_affects_point_at_components),
 		cmocka_unit_test(purls_and_urls),
+		cmocka_unit_test(stored_finding_owns_its_copies),
 		cmocka_unit_test(origin_truncates_like_snprintf),
 		cmocka_unit_test(empty_report),
 	};
