@@ -41,10 +41,10 @@ void tg_vintern_release(struct tg_vintern *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static bool grow(struct tg_vintern *t)
+static bool grow_to(struct tg_vintern *t, size_t ncap)
 {
-	size_t ncap = t->cap ? t->cap * 2 : 64, i;
 	struct tg_vintern_entry *ns;
+	size_t i;
 
 	if (ncap > MAX_ENTRIES * 2)
 		return false;
@@ -65,6 +65,21 @@ static bool grow(struct tg_vintern *t)
 	t->slots = ns;
 	t->cap = ncap;
 	return true;
+}
+
+static bool grow(struct tg_vintern *t)
+{
+	return grow_to(t, t->cap ? t->cap * 2 : 64);
+}
+
+void tg_vintern_reserve(struct tg_vintern *t, size_t n)
+{
+	size_t ncap = 64;
+
+	while (ncap < 2 * (n + 1) && ncap <= MAX_ENTRIES)
+		ncap *= 2;
+	if (ncap > t->cap)
+		grow_to(t, ncap); /* a failure shows later, as a failed lookup */
 }
 
 static struct tg_vintern_entry *lookup(struct tg_vintern *t,

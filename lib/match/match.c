@@ -859,6 +859,17 @@ static int pkg_load(struct pkg_match *m, const struct tg_vuln_source *src,
 	m->c = calloc(m->list.n, sizeof(*m->c));
 	if (!m->c)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	{
+		/* Events repeat across advisories: their count bounds the
+		 * distinct versions the intern table will hold. */
+		size_t events = 0, j, r;
+
+		for (i = 0; i < m->list.n; i++)
+			for (j = 0; j < m->list.items[i].n_affected; j++)
+				for (r = 0; r < m->list.items[i].affected[j].n_ranges; r++)
+					events += m->list.items[i].affected[j].ranges[r].n_events;
+		tg_vintern_reserve(&m->intern, events / 2);
+	}
 	for (i = 0; i < m->list.n; i++) {
 		rc = tg_cadv_compile(&m->list.items[i], eco, opts, &m->intern,
 				     &m->c[i], err);

@@ -52,6 +52,9 @@ struct tg_vintern {
 };
 
 void tg_vintern_init(struct tg_vintern *t);
+/* Size the table for about n distinct versions at once, instead of
+ * doubling its way there. */
+void tg_vintern_reserve(struct tg_vintern *t, size_t n);
 void tg_vintern_release(struct tg_vintern *t);
 void *tg_vintern_parse(struct tg_vintern *t, const struct tg_vscheme *s,
 		       const char *text, bool *oom);

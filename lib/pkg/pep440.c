@@ -201,6 +201,8 @@ static bool scan_labelled(const char *t, size_t m, size_t *p, int which,
 
 	if (q < m && is_sep(t[q]))
 		q++;
+	if (q >= m) /* most versions end at the release: nothing to look for */
+		return false;
 	if (which == 0)
 		k = match_pre(t + q, m - q, kind);
 	else if (which == 1)
