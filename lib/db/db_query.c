@@ -491,8 +491,16 @@ int tg_db_pkg_get(struct tg_db *db, enum tg_ecosystem eco, const char *name,
 		size_t len = 0;
 
 		sqlite3_reset(st);
-		snprintf(origin, sizeof(origin), "%s (%s %s)", db->path,
-			 tg_db_eco_column(eco), norm);
+		/* "PATH (ECO NAME)" for messages; by hand, once per package. */
+		{
+			const char *parts[] = { db->path, " (", tg_db_eco_column(eco), " ",
+						norm, ")" };
+			size_t k = 0, i;
+
+			origin[0] = '\0';
+			for (i = 0; i < sizeof(parts) / sizeof(parts[0]) && k < sizeof(origin); i++)
+				k += tg_strlcpy(origin + k, parts[i], sizeof(origin) - k);
+		}
 		if (!(rc = read_record(db, rowid, origin, &buf, &len, err)))
 			rc = tg_pkg_record_decode_owned(buf, len, eco, origin, out, err);
 	} else if (s != SQLITE_DONE) {

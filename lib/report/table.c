@@ -1,6 +1,7 @@
 /* Terminal table: one row per finding, worst first; then what could not
  * be checked, what was ignored, warnings, and a one-line verdict. Colour
  * only when asked (the CLI asks on a TTY without NO_COLOR). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,46 @@ static char *shorten_left(const char *s, size_t max)
 	return tg_asprintf("...%s", s);
 }
 
+/* "%.1f" of a non-negative x into buf (at least 24 bytes), the common
+ * case by hand: snprintf of a double costs more than the rest of a row.
+ * Exact: when x * 10 lies near a rounding midpoint the decision is left
+ * to snprintf. */
+static void one_decimal(char *buf, size_t n, double x, const char *suffix)
+{
+	double y = x * 10, fl, frac;
+	unsigned long long t;
+
+	if (!(x >= 0 && x < 1e12)) {
+		snprintf(buf, n, "%.1f%s", x, suffix);
+		return;
+	}
+	fl = floor(y);
+	frac = y - fl;
+	if (fabs(frac - 0.5) < 1e-6) {
+		snprintf(buf, n, "%.1f%s", x, suffix);
+		return;
+	}
+	t = (unsigned long long)fl + (frac > 0.5);
+	{
+		char digits[24], *p = buf;
+		unsigned long long whole = t / 10;
+		size_t k = 0;
+
+		do
+			digits[k++] = (char)('0' + whole % 10);
+		while ((whole /= 10) != 0);
+		if (k + 2 + strlen(suffix) >= n) {
+			snprintf(buf, n, "%.1f%s", x, suffix);
+			return;
+		}
+		while (k)
+			*p++ = digits[--k];
+		*p++ = '.';
+		*p++ = (char)('0' + t % 10);
+		tg_strlcpy(p, suffix, n - (size_t)(p - buf));
+	}
+}
+
 static int fill_row(struct cell_row *row, const struct tg_finding *f)
 {
 	char buf[1024];
@@ -105,19 +146,26 @@ static int fill_row(struct cell_row *row, const struct tg_finding *f)
 	if (f->kind == TG_FIND_MALICIOUS)
 		row->c[C_SEV] = "MALWARE";
 	else if (f->cvss >= 0) {
-		snprintf(row->sev, sizeof(row->sev), "%s %.1f", tg_severity_name(f->severity),
-			 f->cvss);
+		size_t k = tg_strlcpy(row->sev, tg_severity_name(f->severity), sizeof(row->sev));
+
+		if (k + 1 < sizeof(row->sev)) {
+			row->sev[k++] = ' ';
+			one_decimal(row->sev + k, sizeof(row->sev) - k, f->cvss, "");
+		}
 		row->c[C_SEV] = row->sev;
 	} else
 		row->c[C_SEV] = tg_severity_name(f->severity);
 	row->c[C_RISK] = row->risk;
-	if (f->kev && f->epss >= 0)
-		snprintf(row->risk, sizeof(row->risk), "KEV%s %.1f%%",
-			 f->kev_ransomware ? "(R)" : "", f->epss * 100);
-	else if (f->kev)
-		snprintf(row->risk, sizeof(row->risk), "KEV%s", f->kev_ransomware ? "(R)" : "");
-	else if (f->epss >= 0)
-		snprintf(row->risk, sizeof(row->risk), "%.1f%%", f->epss * 100);
+	if (f->kev) {
+		size_t k = tg_strlcpy(row->risk, f->kev_ransomware ? "KEV(R)" : "KEV",
+				      sizeof(row->risk));
+
+		if (f->epss >= 0) {
+			row->risk[k++] = ' ';
+			one_decimal(row->risk + k, sizeof(row->risk) - k, f->epss * 100, "%");
+		}
+	} else if (f->epss >= 0)
+		one_decimal(row->risk, sizeof(row->risk), f->epss * 100, "%");
 	else
 		row->c[C_RISK] = "-";
 	row->c[C_FIX] = f->fixed_version ? f->fixed_version : "none";

@@ -381,6 +381,47 @@ static void purls_and_urls(void **state)
 	assert_null(tg_report_writer_find("pdf"));
 }
 
+/* The table formats scores and EPSS percentages by hand; every cell must
+ * read as printf's "%.1f" would, midpoints and long values included. */
+static void table_numbers_read_like_printf(void **state)
+{
+	static const double epss[] = { 0, 0.0005, 0.00049999, 0.0015, 0.00149, 0.9731,
+				       0.97305, 0.999999, 1, 0.12345678, 0.0025, 0.3 };
+	static const double cvss[] = { 0, 0.1, 1.5, 4.3, 7.25, 9.8, 10, 5.05, 6.95 };
+	struct tg_report r;
+	struct tg_err err;
+	char *out, want[64];
+	size_t i;
+
+	(void)state;
+	tg_report_init(&r);
+	for (i = 0; i < sizeof(epss) / sizeof(epss[0]); i++) {
+		struct tg_finding f = { 0 };
+
+		f.kind = TG_FIND_VULNERABILITY;
+		f.package = (char *)"pkg";
+		f.id = (char *)"CVE-1";
+		f.epss = epss[i];
+		f.kev = i % 2;
+		f.cvss = i < sizeof(cvss) / sizeof(cvss[0]) ? cvss[i] : -1;
+		f.severity = TG_SEV_HIGH;
+		assert_non_null(tg_report_add_finding(&r, &f, &err));
+	}
+	out = render("table", &r, false);
+	for (i = 0; i < sizeof(epss) / sizeof(epss[0]); i++) {
+		snprintf(want, sizeof(want), "%s%.1f%% ", i % 2 ? "KEV " : " ", epss[i] * 100);
+		if (!strstr(out, want))
+			fail_msg("no '%s' in\n%s", want, out);
+	}
+	for (i = 0; i < sizeof(cvss) / sizeof(cvss[0]); i++) {
+		snprintf(want, sizeof(want), "high %.1f ", cvss[i]);
+		if (!strstr(out, want))
+			fail_msg("no '%s' in\n%s", want, out);
+	}
+	free(out);
+	tg_report_release(&r);
+}
+
 /* A stored finding keeps its strings and id lists in one block; ids
  * added afterwards live outside it, and release frees each exactly once
  * (the sanitizer build checks the frees). */
@@ -483,6 +524,7 @@ int main(void)
 		cmocka_unit_test(sarif_locations_and_suppressions),
 		cmocka_unit_test(cyclonedx_affects_point_at_components),
 		cmocka_unit_test(purls_and_urls),
+		cmocka_unit_test(table_numbers_read_like_printf),
 		cmocka_unit_test(stored_finding_owns_its_copies),
 		cmocka_unit_test(origin_truncates_like_snprintf),
 		cmocka_unit_test(empty_report),
