@@ -13,6 +13,11 @@
 /* Copy src into dst (size dstsz), always NUL-terminating; returns strlen(src)
  * so that truncation shows as a result >= dstsz. */
 size_t tg_strlcpy(char *dst, const char *src, size_t dstsz);
+/* FNV-1a of s, continuing from seed (use TG_STR_HASH_SEED to start): for
+ * the in-memory hash tables, not for anything an attacker should not be
+ * able to collide. */
+#define TG_STR_HASH_SEED 2166136261u
+uint32_t tg_str_hash(const char *s, uint32_t seed);
 char *tg_strdup(const char *s);
 char *tg_strndup(const char *s, size_t n);
 /* tg_strdup of an optional string: NULL stays NULL; on ENOMEM returns NULL

@@ -30,6 +30,15 @@ char *tg_strndup(const char *s, size_t n)
 	return p;
 }
 
+uint32_t tg_str_hash(const char *s, uint32_t seed)
+{
+	uint32_t h = seed;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 char *tg_strdup(const char *s)
 {
 	return tg_strndup(s, strlen(s));

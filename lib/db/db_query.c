@@ -811,11 +811,7 @@ void tg_db_idset_release(struct tg_db_idset *set)
 
 static uint32_t id_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return tg_str_hash(s, TG_STR_HASH_SEED);
 }
 
 static bool idset_index(struct tg_db_idset *set)

@@ -8,15 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tollgate/str.h"
+
 #define MAX_ENTRIES ((size_t)1 << 24)
 
 static uint32_t hash_of(const struct tg_vscheme *s, const char *text)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)s;
-
-	for (; *text; text++)
-		h = (h ^ (unsigned char)*text) * 16777619u;
-	return h;
+	return tg_str_hash(text, TG_STR_HASH_SEED ^ (uint32_t)(uintptr_t)s);
 }
 
 void tg_vintern_init(struct tg_vintern *t)
@@ -170,11 +168,7 @@ void tg_vlist_release(struct tg_vlist_index *x)
 
 static unsigned str_hash(const char *s)
 {
-	unsigned h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return tg_str_hash(s, TG_STR_HASH_SEED);
 }
 
 static bool vlist_grow(struct tg_vlist_index *x)

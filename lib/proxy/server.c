@@ -268,11 +268,7 @@ static struct view *view_get(struct view *v)
 
 static unsigned hash_name(const char *s)
 {
-	unsigned h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h % BUCKETS;
+	return tg_str_hash(s, TG_STR_HASH_SEED) % BUCKETS;
 }
 
 /* Caller holds p->mu. */
