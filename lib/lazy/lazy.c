@@ -65,8 +65,8 @@ int tg_lazy_require(enum tg_lazy_which which, const char *what, struct tg_err *e
 	if (ok)
 		return 0;
 	return tg_err_set(err, TG_EINTERNAL,
-			  "cannot load %s, which %s needs: %s (install the package "
-			  "that provides it)", soname, what, why);
+			  "cannot load %s (needed for %s): %s; install the package "
+			  "that provides it", soname, what, why);
 }
 
 #else
