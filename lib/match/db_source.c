@@ -297,8 +297,8 @@ static int db_kev(void *ctx, const char *cve, struct tg_kev_info *out,
 	if (*found) {
 		out->ransomware = k.ransomware && tg_ascii_casecmp(k.ransomware, "Known") == 0;
 		tg_strlcpy(out->due, k.due_date ? k.due_date : "", sizeof(out->due));
+		tg_db_kev_release(&k); /* nothing to release otherwise */
 	}
-	tg_db_kev_release(&k);
 	return 0;
 }
 

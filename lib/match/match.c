@@ -461,10 +461,29 @@ static int suggest_fix(struct pkg_match *m, size_t root, const char **fix,
 
 /* ---- building findings ---- */
 
+/* A short list of borrowed strings; the first STRV_INLINE live in the
+ * struct itself (a finding's ids rarely need more), so most findings
+ * build their lists without allocating. strv_init, then strv_release. */
+#define STRV_INLINE 16
+
 struct strv {
 	const char **v;
 	size_t n, cap;
+	const char *inline_v[STRV_INLINE];
 };
+
+static void strv_init(struct strv *s)
+{
+	s->v = s->inline_v;
+	s->n = 0;
+	s->cap = STRV_INLINE;
+}
+
+static void strv_release(struct strv *s)
+{
+	if (s->v != s->inline_v)
+		free(s->v);
+}
 
 static int strv_add(struct strv *s, const char *str, struct tg_err *err)
 {
@@ -474,11 +493,13 @@ static int strv_add(struct strv *s, const char *str, struct tg_err *err)
 		if (strcmp(s->v[i], str) == 0)
 			return 0;
 	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 16;
-		const char **nv = realloc(s->v, ncap * sizeof(*nv));
+		size_t ncap = s->cap * 2;
+		const char **nv = malloc(ncap * sizeof(*nv));
 
 		if (!nv)
 			return tg_err_set(err, TG_ENOMEM, "out of memory");
+		memcpy(nv, s->v, s->n * sizeof(*nv));
+		strv_release(s);
 		s->v = nv;
 		s->cap = ncap;
 	}
@@ -634,7 +655,7 @@ static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report
 		      const struct tg_package *pkg, size_t inv, size_t idx,
 		      struct tg_err *err)
 {
-	struct strv ids = { 0 }, records = { 0 }, aliases = { 0 };
+	struct strv ids, records, aliases;
 	struct tg_finding f;
 	const struct tg_advisory *rep = NULL;
 	const char *best_vec = NULL, *fix;
@@ -644,6 +665,9 @@ static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report
 	size_t i, j;
 	int rc = 0;
 
+	strv_init(&ids);
+	strv_init(&records);
+	strv_init(&aliases);
 	memset(&f, 0, sizeof(f));
 	fill_package(&f, pkg, inv, idx);
 	for (i = m->first[root]; i != NO_ADV; i = m->next[i]) {
@@ -722,9 +746,9 @@ static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report
 out:
 	free(f.summary);
 	free(f.kev_due);
-	free(ids.v);
-	free(records.v);
-	free(aliases.v);
+	strv_release(&ids);
+	strv_release(&records);
+	strv_release(&aliases);
 	return rc;
 }
 
@@ -732,11 +756,12 @@ static int emit_unknown(struct pkg_match *m, struct tg_report *report,
 			const struct tg_package *pkg, size_t inv, size_t idx,
 			struct tg_err *err)
 {
-	struct strv recs = { 0 };
+	struct strv recs;
 	struct tg_finding f;
 	size_t i;
 	int rc = 0;
 
+	strv_init(&recs);
 	for (i = 0; i < m->n; i++)
 		if (m->res[i] == TG_AFFECT_UNKNOWN && !m->group_hit[m->parent[i]] &&
 		    (rc = strv_add(&recs, m->list.items[i].id, err)))
@@ -762,7 +787,7 @@ static int emit_unknown(struct pkg_match *m, struct tg_report *report,
 		rc = err ? err->code : TG_ENOMEM;
 	free(f.summary);
 out:
-	free(recs.v);
+	strv_release(&recs);
 	return rc;
 }
 
