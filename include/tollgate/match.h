@@ -67,6 +67,10 @@ struct tg_adv_affected {
 	bool pooled;       /* versions and event versions are not owned: they
 			    * live in the list's string pool or its source's
 			    * storage (the *_pooled and *_ref builders) */
+	bool one_block;    /* ranges and every range's events are one
+			    * allocation, made whole by
+			    * tg_adv_affected_set_ranges: complete, nothing
+			    * may be added to them */
 };
 
 struct tg_advisory {
@@ -158,6 +162,12 @@ int tg_advisory_add_alias_ref(struct tg_advisory *a, const char *alias,
 int tg_adv_range_add_event_ref(struct tg_adv_affected *af, struct tg_adv_range *r,
 			       enum tg_osv_event_kind kind, const char *version,
 			       struct tg_err *err);
+/* Give af (which has no ranges yet) n_ranges ranges holding n_events[i]
+ * events each, zeroed, in one allocation (af->one_block); the caller
+ * fills types and events in place. For sources that know the shape up
+ * front. */
+int tg_adv_affected_set_ranges(struct tg_adv_affected *af, size_t n_ranges,
+			       const size_t *n_events, struct tg_err *err);
 /* A copy of s in the list's string pool (freed with the list). */
 char *tg_advisory_list_strdup(struct tg_advisory_list *l, const char *s,
 			      struct tg_err *err);

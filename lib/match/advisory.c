@@ -74,7 +74,8 @@ static void affected_release(struct tg_adv_affected *af)
 	for (i = 0; i < af->n_ranges; i++) {
 		for (j = 0; !af->pooled && j < af->ranges[i].n_events; j++)
 			free(af->ranges[i].events[j].version);
-		free(af->ranges[i].events);
+		if (!af->one_block)
+			free(af->ranges[i].events);
 	}
 	free(af->ranges);
 	for (i = 0; !af->pooled && i < af->n_versions; i++)
@@ -202,7 +203,13 @@ struct tg_adv_range *tg_adv_affected_add_range(struct tg_adv_affected *af,
 					       enum tg_osv_range_type type,
 					       struct tg_err *err)
 {
-	struct tg_adv_range *r = push((void **)&af->ranges, &af->n_ranges,
+	struct tg_adv_range *r;
+
+	if (af->one_block) {
+		tg_err_set(err, TG_EINTERNAL, "adding a range to a finished affected entry");
+		return NULL;
+	}
+	r = push((void **)&af->ranges, &af->n_ranges,
 				      sizeof(*af->ranges), TG_ADVISORY_MAX_ITEMS,
 				      "ranges", err);
 	if (r)
@@ -253,6 +260,44 @@ int tg_adv_affected_add_version_pooled(struct tg_advisory_list *l,
 	return 0;
 }
 
+int tg_adv_affected_set_ranges(struct tg_adv_affected *af, size_t n_ranges,
+			       const size_t *n_events, struct tg_err *err)
+{
+	size_t i, total = 0, bytes, ev_bytes;
+	struct tg_adv_event *ev;
+
+	if (af->n_ranges || af->ranges)
+		return tg_err_set(err, TG_EINTERNAL, "affected entry already has ranges");
+	if (n_ranges > TG_ADVISORY_MAX_ITEMS)
+		return tg_err_set(err, TG_ELIMIT, "too many ranges (limit %d)",
+				  TG_ADVISORY_MAX_ITEMS);
+	for (i = 0; i < n_ranges; i++) {
+		if (n_events[i] > TG_ADVISORY_MAX_ITEMS)
+			return tg_err_set(err, TG_ELIMIT, "too many events (limit %d)",
+					  TG_ADVISORY_MAX_ITEMS);
+		total += n_events[i];
+	}
+	if (!n_ranges)
+		return 0;
+	if (!tg_size_mul(n_ranges, sizeof(*af->ranges), &bytes) ||
+	    !tg_size_mul(total, sizeof(*ev), &ev_bytes) ||
+	    !tg_size_add(bytes, ev_bytes, &bytes))
+		return tg_err_set(err, TG_ELIMIT, "size overflow");
+	if (!(af->ranges = calloc(1, bytes)))
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	af->n_ranges = n_ranges;
+	af->one_block = true;
+	/* The range structs come first; the events follow (the struct
+	 * sizes are multiples of the pointer alignment). */
+	ev = (struct tg_adv_event *)(void *)(af->ranges + n_ranges);
+	for (i = 0; i < n_ranges; i++) {
+		af->ranges[i].events = n_events[i] ? ev : NULL;
+		af->ranges[i].n_events = n_events[i];
+		ev += n_events[i];
+	}
+	return 0;
+}
+
 char *tg_advisory_list_strdup(struct tg_advisory_list *l, const char *s,
 			      struct tg_err *err)
 {
@@ -277,6 +322,8 @@ int tg_adv_range_add_event_ref(struct tg_adv_affected *af, struct tg_adv_range *
 {
 	struct tg_adv_event *e;
 
+	if (af->one_block)
+		return tg_err_set(err, TG_EINTERNAL, "adding an event to a finished range");
 	af->pooled = true;
 	e = push((void **)&r->events, &r->n_events, sizeof(*e), TG_ADVISORY_MAX_ITEMS,
 		 "events", err);
@@ -298,6 +345,8 @@ int tg_adv_range_add_event_pooled(struct tg_advisory_list *l,
 
 	if (!d)
 		return err ? err->code : TG_ENOMEM;
+	if (af->one_block)
+		return tg_err_set(err, TG_EINTERNAL, "adding an event to a finished range");
 	af->pooled = true;
 	e = push((void **)&r->events, &r->n_events, sizeof(*e),
 		 TG_ADVISORY_MAX_ITEMS, "events", err);

@@ -118,16 +118,34 @@ static int add_entry(struct tg_advisory_list *out, struct tg_advisory **cur,
 	af = tg_advisory_add_affected(*cur, err);
 	if (!af)
 		return err->code ? err->code : TG_ENOMEM;
-	for (i = 0; i < a->n_ranges; i++) {
-		const struct tg_db_range *r = &a->ranges[i];
-		struct tg_adv_range *or = tg_adv_affected_add_range(af, range_type(r->type),
-								    err);
-		if (!or)
-			return err->code ? err->code : TG_ENOMEM;
-		for (j = 0; j < r->n_events; j++)
-			if (tg_adv_range_add_event_ref(af, or, event_kind(r->events[j].kind),
-						       r->events[j].version, err))
-				return err->code ? err->code : TG_ENOMEM;
+	/* The shape is known: ranges and events in one allocation, the
+	 * event versions borrowed from the record. */
+	{
+		size_t stack_n[32], *n_events = stack_n;
+		int rc;
+
+		if (a->n_ranges > sizeof(stack_n) / sizeof(stack_n[0]) &&
+		    !(n_events = malloc(a->n_ranges * sizeof(*n_events))))
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
+		for (i = 0; i < a->n_ranges; i++)
+			n_events[i] = a->ranges[i].n_events;
+		rc = tg_adv_affected_set_ranges(af, a->n_ranges, n_events, err);
+		if (n_events != stack_n)
+			free(n_events);
+		if (rc)
+			return rc;
+		af->pooled = true;
+		for (i = 0; i < a->n_ranges; i++) {
+			const struct tg_db_range *r = &a->ranges[i];
+			struct tg_adv_range *or = &af->ranges[i];
+
+			or->type = range_type(r->type);
+			for (j = 0; j < r->n_events; j++) {
+				or->events[j].kind = event_kind(r->events[j].kind);
+				or->events[j].version = (char *)(r->events[j].version ?
+								 r->events[j].version : "");
+			}
+		}
 	}
 	for (i = 0; i < a->n_versions; i++)
 		if (tg_adv_affected_add_version_pooled(out, af, a->versions[i], err))

@@ -829,9 +829,45 @@ static void osv_json_rejects_two_keys_in_one_event(void **state)
 	json_decref(j);
 }
 
+/* An affected entry built whole (the database source does this) holds
+ * its ranges and events in one allocation and refuses later additions;
+ * release frees it once (checked under the sanitizers). */
+static void affected_built_whole(void **state)
+{
+	static const size_t shape[] = { 2, 0, 3 };
+	struct tg_advisory_list l;
+	struct tg_advisory *a;
+	struct tg_adv_affected *af;
+	struct tg_err err;
+
+	(void)state;
+	tg_advisory_list_init(&l);
+	a = tg_advisory_list_push(&l, &err);
+	assert_non_null(a);
+	af = tg_advisory_add_affected(a, &err);
+	assert_non_null(af);
+	assert_int_equal(tg_adv_affected_set_ranges(af, 3, shape, &err), 0);
+	assert_true(af->one_block);
+	assert_int_equal(af->n_ranges, 3);
+	assert_int_equal(af->ranges[0].n_events, 2);
+	assert_null(af->ranges[1].events);
+	assert_int_equal(af->ranges[2].n_events, 3);
+	/* the events of one range end where the next range's begin */
+	assert_ptr_equal(af->ranges[0].events + 2, af->ranges[2].events);
+	af->ranges[2].events[2].version = (char *)"1.0";
+	assert_null(tg_adv_affected_add_range(af, TG_OSV_RANGE_ECOSYSTEM, &err));
+	assert_int_equal(err.code, TG_EINTERNAL);
+	assert_int_not_equal(tg_adv_range_add_event_ref(af, &af->ranges[0], TG_OSV_FIXED,
+							"2.0", &err), 0);
+	assert_int_not_equal(tg_adv_affected_set_ranges(af, 1, shape, &err), 0);
+	af->pooled = true; /* the versions above are not owned */
+	tg_advisory_list_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(affected_built_whole),
 		cmocka_unit_test(introduced_fixed_bounds),
 		cmocka_unit_test(introduced_zero_is_before_everything),
 		cmocka_unit_test(unsorted_events_are_sorted),
