@@ -144,20 +144,18 @@ static void sort_events(const struct tg_vscheme *s, struct tg_cevent *ev,
 	memcpy(ev, tmp, n * sizeof(*ev));
 }
 
+/* Compile r into out, whose events go to ev (room for r->n_events,
+ * owned by the caller). */
 static int compile_range(const struct tg_adv_range *r,
 			 const struct tg_vscheme *s, struct tg_vintern *intern,
-			 struct tg_crange *out, struct tg_err *err)
+			 struct tg_cevent *ev, struct tg_crange *out, struct tg_err *err)
 {
-	size_t i, bytes;
+	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	out->scheme = s;
 	out->src = r;
-	if (!tg_size_mul(r->n_events ? r->n_events : 1, sizeof(*out->ev), &bytes))
-		return tg_err_set(err, TG_ELIMIT, "size overflow");
-	out->ev = calloc(1, bytes);
-	if (!out->ev)
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	out->ev = ev;
 	for (i = 0; i < r->n_events; i++) {
 		const struct tg_adv_event *e = &r->events[i];
 		struct tg_cevent ce = { .kind = e->kind, .text = e->version, .pos = i };
@@ -186,20 +184,16 @@ static int compile_range(const struct tg_adv_range *r,
 		out->ev[out->n_ev++] = ce;
 	}
 	if (!out->bad && out->n_ev > 1) {
-		struct tg_cevent *tmp = malloc(out->n_ev * sizeof(*tmp));
+		struct tg_cevent stack_tmp[16], *tmp = stack_tmp;
 
-		if (!tmp)
+		if (out->n_ev > sizeof(stack_tmp) / sizeof(stack_tmp[0]) &&
+		    !(tmp = malloc(out->n_ev * sizeof(*tmp))))
 			return tg_err_set(err, TG_ENOMEM, "out of memory");
 		sort_events(s, out->ev, tmp, out->n_ev);
-		free(tmp);
+		if (tmp != stack_tmp)
+			free(tmp);
 	}
 	return 0;
-}
-
-static void release_range(struct tg_crange *r)
-{
-	free(r->ev);
-	memset(r, 0, sizeof(*r));
 }
 
 int tg_cadv_compile(const struct tg_advisory *adv, enum tg_ecosystem eco,
@@ -207,7 +201,8 @@ int tg_cadv_compile(const struct tg_advisory *adv, enum tg_ecosystem eco,
 		    struct tg_cadv *out, struct tg_err *err)
 {
 	const struct tg_vscheme *primary = tg_match_scheme(opts, eco, TG_OSV_RANGE_ECOSYSTEM);
-	size_t i, j, n_ranges = 0, n_versions = 0, bytes;
+	size_t i, j, n_ranges = 0, n_versions = 0, n_events = 0, bytes, part;
+	struct tg_cevent *ev;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -215,23 +210,23 @@ int tg_cadv_compile(const struct tg_advisory *adv, enum tg_ecosystem eco,
 	for (i = 0; i < adv->n_affected; i++) {
 		n_ranges += adv->affected[i].n_ranges;
 		n_versions += adv->affected[i].n_versions;
+		for (j = 0; j < adv->affected[i].n_ranges; j++)
+			n_events += adv->affected[i].ranges[j].n_events;
 	}
-	if (n_ranges) {
-		if (!tg_size_mul(n_ranges, sizeof(*out->ranges), &bytes))
-			return tg_err_set(err, TG_ELIMIT, "size overflow");
-		out->ranges = calloc(1, bytes);
-		if (!out->ranges)
-			return tg_err_set(err, TG_ENOMEM, "out of memory");
-	}
-	if (n_versions) {
-		if (!tg_size_mul(n_versions, sizeof(*out->versions), &bytes))
-			return tg_err_set(err, TG_ELIMIT, "size overflow");
-		out->versions = calloc(1, bytes);
-		if (!out->versions) {
-			tg_cadv_release(out);
-			return tg_err_set(err, TG_ENOMEM, "out of memory");
-		}
-	}
+	/* One allocation: ranges, then every range's events, then the
+	 * versions list (each part a multiple of the pointer size). */
+	if (!tg_size_mul(n_ranges, sizeof(*out->ranges), &bytes) ||
+	    !tg_size_mul(n_events, sizeof(*ev), &part) || !tg_size_add(bytes, part, &bytes) ||
+	    !tg_size_mul(n_versions, sizeof(*out->versions), &part) ||
+	    !tg_size_add(bytes, part, &bytes))
+		return tg_err_set(err, TG_ELIMIT, "size overflow");
+	if (!bytes)
+		return 0;
+	if (!(out->ranges = calloc(1, bytes)))
+		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	ev = (struct tg_cevent *)(void *)(out->ranges + n_ranges);
+	if (n_versions)
+		out->versions = (const char **)(void *)(ev + n_events);
 	for (i = 0; i < adv->n_affected; i++) {
 		const struct tg_adv_affected *af = &adv->affected[i];
 
@@ -241,8 +236,9 @@ int tg_cadv_compile(const struct tg_advisory *adv, enum tg_ecosystem eco,
 
 			if (!s)
 				continue; /* GIT and friends: versions list decides */
-			rc = compile_range(&af->ranges[j], s, intern,
+			rc = compile_range(&af->ranges[j], s, intern, ev,
 					   &out->ranges[out->n_ranges], err);
+			ev += af->ranges[j].n_events;
 			out->n_ranges++;
 			if (rc) {
 				tg_cadv_release(out);
@@ -265,12 +261,7 @@ int tg_cadv_compile(const struct tg_advisory *adv, enum tg_ecosystem eco,
 
 void tg_cadv_release(struct tg_cadv *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->n_ranges; i++)
-		release_range(&c->ranges[i]);
-	free(c->ranges);
-	free(c->versions);
+	free(c->ranges); /* ranges, events and versions: one allocation */
 	memset(c, 0, sizeof(*c));
 }
 
