@@ -818,14 +818,10 @@ static int emit_unpinned(struct tg_report *report, const struct tg_package *pkg,
 
 static void version_release(struct pkg_match *m)
 {
-	free(m->res);
+	free(m->yes); /* with group, res and group_hit */
+	m->yes = m->group = NULL;
 	m->res = NULL;
-	free(m->group_hit);
 	m->group_hit = NULL;
-	free(m->yes);
-	m->yes = NULL;
-	free(m->group);
-	m->group = NULL;
 	tg_vctx_release(&m->pv);
 }
 
@@ -926,11 +922,16 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 	if (!m->n)
 		return 0;
 	m->words = (m->n + 63) / 64;
-	m->res = calloc(m->n, sizeof(*m->res));
-	m->yes = calloc(m->words, sizeof(*m->yes));
-	m->group = calloc(m->words, sizeof(*m->group));
-	if (!m->res || !m->yes || !m->group)
+	/* The per-version arrays in one allocation: the bit sets first
+	 * (8-byte words), then res and group_hit (m->n bounded by
+	 * TG_ADVISORY_MAX_PER_PACKAGE, so no overflow). */
+	m->yes = calloc(1, 2 * m->words * sizeof(uint64_t) +
+			   m->n * (sizeof(*m->res) + sizeof(*m->group_hit)));
+	if (!m->yes)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	m->group = m->yes + m->words;
+	m->res = (enum tg_affect *)(void *)(m->group + m->words);
+	m->group_hit = (bool *)(m->res + m->n);
 	{
 		/* Versions lists through the index, then the ranges. */
 		size_t k, n;
@@ -975,9 +976,6 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 	}
 	/* Emit each group once, at its first matched member; remember which
 	 * groups matched for emit_unknown. */
-	m->group_hit = calloc(m->n, sizeof(*m->group_hit));
-	if (!m->group_hit)
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	for (i = 0; i < m->n; i++) {
 		size_t root = m->parent[i];
 
