@@ -71,7 +71,10 @@ struct tg_db {
 	struct tg_db_idset kev_ids, epss_ids;
 	/* Package records are read through one incremental-BLOB handle,
 	 * moved from row to row (straight into the caller's buffer, without
-	 * SQLite assembling the overflow pages into a copy first). */
+	 * SQLite assembling the overflow pages into a copy first). While it
+	 * is open the handle keeps its read transaction: a reader sees one
+	 * snapshot until tg_db_close (db update replaces the file rather
+	 * than writing into it; the proxy reopens when the file changes). */
 	sqlite3_blob *pkg_blob;
 };
 
