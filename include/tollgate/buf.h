@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "tollgate/err.h"
 
@@ -32,7 +33,25 @@ void tg_buf_reset(struct tg_buf *b); /* len = 0, keeps the memory */
 
 /* Make room for `extra` more bytes (plus the NUL). */
 int tg_buf_grow(struct tg_buf *b, size_t extra, struct tg_err *err);
-int tg_buf_add(struct tg_buf *b, const void *p, size_t n, struct tg_err *err);
+int tg_buf_add_grow(struct tg_buf *b, const void *p, size_t n, struct tg_err *err);
+
+/* Append n bytes. Inline for the common case, where they fit: report
+ * writers append hundreds of thousands of short pieces. */
+static inline int tg_buf_add(struct tg_buf *b, const void *p, size_t n,
+			     struct tg_err *err)
+{
+	/* cap > len whenever data is allocated (room for the NUL), so
+	 * n < cap - len also rules out overflow. */
+	if (n < b->cap - b->len && b->len + n <= b->max) {
+		if (n)
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return tg_buf_add_grow(b, p, n, err);
+}
+
 int tg_buf_adds(struct tg_buf *b, const char *s, struct tg_err *err);
 int tg_buf_addc(struct tg_buf *b, char c, struct tg_err *err);
 int tg_buf_addf(struct tg_buf *b, struct tg_err *err, const char *fmt, ...)

@@ -82,7 +82,8 @@ int tg_buf_grow(struct tg_buf *b, size_t extra, struct tg_err *err)
 	return 0;
 }
 
-int tg_buf_add(struct tg_buf *b, const void *p, size_t n, struct tg_err *err)
+/* tg_buf_add's path when the buffer must grow (see buf.h). */
+int tg_buf_add_grow(struct tg_buf *b, const void *p, size_t n, struct tg_err *err)
 {
 	int rc = tg_buf_grow(b, n, err);
 	if (rc)
