@@ -199,19 +199,28 @@ fail:
 	return rc;
 }
 
-/* Severity vectors the matcher scores: the first CVSS v3 and v4. */
-static int take_severity(struct tg_advisory *adv, const char *type, const char *score,
-			 struct tg_err *err)
+/* Where a severity vector of this type goes: the matcher scores the
+ * first CVSS v3 and v4. NULL when the type is not scored or the slot is
+ * already taken. */
+static char **severity_slot(struct tg_advisory *adv, const char *type, const char *score)
 {
 	char **dst = NULL;
 
 	if (!type || !score)
-		return 0;
+		return NULL;
 	if (strcmp(type, "CVSS_V3") == 0)
 		dst = &adv->cvss_v3;
 	else if (strcmp(type, "CVSS_V4") == 0)
 		dst = &adv->cvss_v4;
-	if (!dst || *dst)
+	return dst && !*dst ? dst : NULL;
+}
+
+static int take_severity(struct tg_advisory *adv, const char *type, const char *score,
+			 struct tg_err *err)
+{
+	char **dst = severity_slot(adv, type, score);
+
+	if (!dst)
 		return 0;
 	*dst = tg_strdup(score);
 	return *dst ? 0 : tg_err_set(err, TG_ENOMEM, "out of memory");
@@ -241,12 +250,10 @@ static int details_from_record(struct tg_advisory *adv, struct tg_err *err)
 	for (i = 0; i < b.n_aliases && !rc; i++)
 		rc = tg_advisory_add_alias_ref(adv, b.aliases[i], err);
 	for (i = 0; i < b.n_severity; i++) {
-		const char *type = b.severity[2 * i], *score = b.severity[2 * i + 1];
+		char **dst = severity_slot(adv, b.severity[2 * i], b.severity[2 * i + 1]);
 
-		if (type && strcmp(type, "CVSS_V3") == 0)
-			borrow_str(&adv->cvss_v3, score);
-		else if (type && strcmp(type, "CVSS_V4") == 0)
-			borrow_str(&adv->cvss_v4, score);
+		if (dst)
+			*dst = (char *)b.severity[2 * i + 1];
 	}
 	return rc;
 }

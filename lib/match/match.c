@@ -133,6 +133,11 @@ static void bit_set(uint64_t *b, size_t i)
 	b[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
+static bool bit_test(const uint64_t *b, size_t i)
+{
+	return b[i / 64] >> (i % 64) & 1;
+}
+
 static size_t uf_find(size_t *parent, size_t i)
 {
 	while (parent[i] != i) {
@@ -373,7 +378,7 @@ static int cand_row(struct pkg_match *m, size_t cand, struct tg_err *err)
 	for (k = 0; k < n; k++)
 		bit_set(c->hits, advs[k]);
 	for (a = 0; a < m->n; a++)
-		if (!(c->hits[a / 64] >> (a % 64) & 1) &&
+		if (!bit_test(c->hits, a) &&
 		    tg_cadv_eval_ranges(&m->c[a], &c->v, &m->oom) != TG_AFFECT_NO)
 			bit_set(c->hits, a);
 	c->row_ready = true;
@@ -904,6 +909,7 @@ static int pkg_load(struct pkg_match *m, const struct tg_vuln_source *src,
 			if (!tg_vlist_add(&m->vl, m->c[i].versions[k], i))
 				return tg_err_set(err, TG_ENOMEM, "out of memory");
 	}
+	m->words = (m->n + 63) / 64;
 	return 0;
 }
 
@@ -921,7 +927,6 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 	tg_vctx_init_interned(&m->pv, pkg->version, &m->intern);
 	if (!m->n)
 		return 0;
-	m->words = (m->n + 63) / 64;
 	/* The per-version arrays in one allocation: the bit sets first
 	 * (8-byte words), then res and group_hit (m->n bounded by
 	 * TG_ADVISORY_MAX_PER_PACKAGE, so no overflow). */

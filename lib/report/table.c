@@ -95,8 +95,9 @@ static char *shorten_left(const char *s, size_t max)
 	return tg_asprintf("...%s", s);
 }
 
-/* "%.1f" of a non-negative x into buf (at least 24 bytes), the common
- * case by hand: snprintf of a double costs more than the rest of a row.
+/* "%.1f" of a non-negative x, then suffix, into buf (n bytes), the
+ * common case by hand: snprintf of a double costs more than the rest of a
+ * row.
  * Exact: when x * 10 lies near a rounding midpoint the decision is left
  * to snprintf. */
 static void one_decimal(char *buf, size_t n, double x, const char *suffix)
