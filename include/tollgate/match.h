@@ -127,6 +127,12 @@ struct tg_advisory_list {
 	 * does not call latest_version(). */
 	char *latest;
 	bool latest_known;
+	/* Every advisory's group already is the transitive closure of
+	 * aliasing over the whole source (the database computes it at
+	 * update): two advisories alias each other exactly when their
+	 * groups are equal, so the matcher groups by that key alone, and
+	 * aliases that details() brings change nothing. */
+	bool groups_closed;
 };
 
 /* Caps on one advisory and one package's advisory set (a hostile

@@ -182,6 +182,9 @@ int tg_match_db_load(struct tg_db *db, enum tg_ecosystem eco, const char *name,
 			goto fail;
 		l->adv_of[i] = a.withdrawn ? SIZE_MAX : out->n - 1;
 	}
+	/* Each entry carries the alias group of its advisory
+	 * (alias_groups, built over every advisory and alias). */
+	out->groups_closed = true;
 	out->listed = listed_find;
 	out->listed_ctx = l;
 	out->listed_release = listed_release;

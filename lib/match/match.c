@@ -175,11 +175,13 @@ static int id_ref_cmp(const void *pa, const void *pb)
 }
 
 /* Union advisories that share any identifier (id, alias or database
- * alias-group key): aliasing is transitive. */
+ * alias-group key): aliasing is transitive. With closed groups
+ * (tg_advisory_list.groups_closed) the group key alone decides. */
 static int group_advisories(struct pkg_match *m, struct tg_err *err)
 {
 	struct id_ref *refs;
 	size_t i, j, n_refs = 0, total = 0, bytes;
+	bool closed = m->list.groups_closed;
 
 	free(m->parent);
 	m->parent = malloc((m->n ? m->n : 1) * sizeof(*m->parent));
@@ -188,6 +190,8 @@ static int group_advisories(struct pkg_match *m, struct tg_err *err)
 	for (i = 0; i < m->n; i++) {
 		m->parent[i] = i;
 		total += 2 + m->list.items[i].n_aliases;
+		if (!m->list.items[i].withdrawn && !m->list.items[i].group)
+			closed = false;
 	}
 	if (!tg_size_mul(total ? total : 1, sizeof(*refs), &bytes))
 		return tg_err_set(err, TG_ELIMIT, "size overflow");
@@ -199,12 +203,14 @@ static int group_advisories(struct pkg_match *m, struct tg_err *err)
 
 		if (a->withdrawn)
 			continue;
+		if (a->group)
+			refs[n_refs++] = (struct id_ref){ a->group, i };
+		if (closed)
+			continue; /* the group says it all */
 		if (a->id)
 			refs[n_refs++] = (struct id_ref){ a->id, i };
 		for (j = 0; j < a->n_aliases; j++)
 			refs[n_refs++] = (struct id_ref){ a->aliases[j], i };
-		if (a->group)
-			refs[n_refs++] = (struct id_ref){ a->group, i };
 	}
 	qsort(refs, n_refs, sizeof(*refs), id_ref_cmp);
 	for (i = 1; i < n_refs; i++)
@@ -966,7 +972,10 @@ static int match_version(struct pkg_match *m, struct tg_report *report,
 		regroup = true;
 	}
 	/* Alias groups depend on the name only, so versions share them;
-	 * but details can bring aliases, and aliases join groups. */
+	 * but details can bring aliases, and aliases join groups (unless
+	 * the groups are closed already). */
+	if (m->list.groups_closed)
+		regroup = false;
 	if ((regroup || !m->parent) && (rc = group_advisories(m, err)))
 		return rc;
 	if (any_yes && !m->latest_done && m->list.latest_known) {
