@@ -55,6 +55,8 @@ void cli_warn(struct tg_cli *cli, const char *fmt, ...)
 void cli_info(struct tg_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int cli_exit_code(enum tg_code code);
+/* Allocator settings for a short run (heap_tune.c); not for the proxy. */
+void cli_heap_tune(void);
 /* "--name VALUE" / "--name=VALUE" (see src/opt_value.c). */
 int cli_take_value(struct tg_cli *cli, const struct tg_command *cmd, int argc,
 		   char **argv, int *i, const char *name, const char **out, int *rc);

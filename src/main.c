@@ -106,6 +106,8 @@ int main(int argc, char **argv)
 		rc = TG_EXIT_OK;
 		goto out;
 	}
+	if (strcmp(cmd->name, "proxy") != 0)
+		cli_heap_tune();
 	rc = cmd->run(&cli, argc - 1, argv + 1);
 out:
 	if (fflush(stdout) != 0 || ferror(stdout)) {
