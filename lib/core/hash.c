@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tollgate/hash.h"
 
+#include "lazy/lazy.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -34,9 +36,13 @@ size_t tg_hash_len(enum tg_hash_alg alg)
 
 struct tg_hash *tg_hash_new(enum tg_hash_alg alg, struct tg_err *err)
 {
-	struct tg_hash *h = calloc(1, sizeof(*h));
+	struct tg_hash *h;
 
-	if (!h) {
+	/* Says which library is missing, where the digest calls below
+	 * would only fail. */
+	if (tg_lazy_require(TG_LAZY_CRYPTO, "hashing", err))
+		return NULL;
+	if (!(h = calloc(1, sizeof(*h)))) {
 		tg_err_set(err, TG_ENOMEM, "out of memory");
 		return NULL;
 	}

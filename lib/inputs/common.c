@@ -1,10 +1,10 @@
 /* Package building, hash pins and text checks shared by the parsers. */
 #include "internal.h"
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/b64.h"
 #include "tollgate/pep503.h"
 #include "tollgate/str.h"
 
@@ -203,7 +203,7 @@ int in_add_integrity(struct tg_package *p, const char *sri,
 		unsigned char raw[130];
 		char hex[261], alg[16];
 		size_t n, b64len;
-		int dec;
+		long dec;
 
 		while (*s == ' ' || *s == '\t')
 			s++;
@@ -225,16 +225,11 @@ int in_add_integrity(struct tg_package *p, const char *sri,
 		if (b64len == 0 || b64len % 4 != 0 || b64len > 172)
 			return tg_err_set(err, TG_EINVAL,
 					  "integrity digest for %s is not base64", alg);
-		dec = EVP_DecodeBlock(raw, (const unsigned char *)dash + 1,
-				      (int)b64len);
+		/* Standard alphabet, padded (the SRI format). */
+		dec = tg_b64_decode_into(dash + 1, b64len, TG_B64_STD, raw, sizeof(raw));
 		if (dec < 0)
 			return tg_err_set(err, TG_EINVAL,
 					  "integrity digest for %s is not base64", alg);
-		/* EVP_DecodeBlock counts padding bytes as zeros. */
-		if (b64len >= 1 && dash[b64len] == '=')
-			dec--;
-		if (b64len >= 2 && dash[b64len - 1] == '=')
-			dec--;
 		tg_hex_encode(raw, (size_t)dec, hex);
 		rc = in_add_hash(p, alg, hex, err);
 		if (rc)

@@ -61,6 +61,7 @@ int tg_lazy_require(enum tg_lazy_which which, const char *what, struct tg_err *e
 	case TG_LAZY_ARCHIVE: ok = tg_lazy_load_archive(&soname, &why); break;
 	case TG_LAZY_YARA: ok = tg_lazy_load_yara(&soname, &why); break;
 	case TG_LAZY_XML: ok = tg_lazy_load_xml(&soname, &why); break;
+	case TG_LAZY_CRYPTO: ok = tg_lazy_load_crypto(&soname, &why); break;
 	}
 	if (ok)
 		return 0;

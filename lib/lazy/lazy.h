@@ -1,9 +1,10 @@
 /* Loading the heavy optional libraries on first use.
  *
  * libcurl, libmicrohttpd, libarchive, libyara and libxml2 pull in about
- * forty more shared objects (TLS, Kerberos, LDAP, ICU, ...). Linked
- * normally, every run pays for mapping and relocating them: most of a
- * short command's start-up. An `audit` of a lockfile needs none of them.
+ * forty more shared objects (TLS, Kerberos, LDAP, ICU, ...), and
+ * libcrypto alone carries some 17,000 relocations. Linked normally, every
+ * run pays for mapping and relocating them: most of a short command's
+ * start-up. An `audit` of a lockfile needs none of them.
  *
  * With TG_LAZY_LOAD (the default where CMake finds each library's
  * SONAME), the executable does not link them. Instead, lib/lazy/lazy_*.c
@@ -37,6 +38,7 @@ enum tg_lazy_which {
 	TG_LAZY_ARCHIVE,
 	TG_LAZY_YARA,
 	TG_LAZY_XML,
+	TG_LAZY_CRYPTO,
 };
 
 /* 0 when the library is usable (loading it now if needed); otherwise
@@ -127,6 +129,7 @@ bool tg_lazy_load_mhd(const char **soname, const char **why);
 bool tg_lazy_load_archive(const char **soname, const char **why);
 bool tg_lazy_load_yara(const char **soname, const char **why);
 bool tg_lazy_load_xml(const char **soname, const char **why);
+bool tg_lazy_load_crypto(const char **soname, const char **why);
 
 #define TG_LAZY_LOADER(fname)                                     \
 	bool fname(const char **soname, const char **why)         \

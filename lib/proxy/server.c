@@ -2379,7 +2379,8 @@ int tg_proxy_start(struct tg_proxy_config *cfg, const char *db_path,
 			goto fail;
 		}
 	}
-	if ((rc = tg_lazy_require(TG_LAZY_MHD, "the proxy's HTTP server", err)))
+	if ((rc = tg_lazy_require(TG_LAZY_MHD, "the proxy's HTTP server", err)) ||
+	    (rc = tg_lazy_require(TG_LAZY_CRYPTO, "the proxy's hashing", err)))
 		goto fail;
 	p->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, p,
 				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, p,

@@ -1,5 +1,7 @@
 /* tg_sbom_write: the model, then the format's writer. */
 #include "sbom_internal.h"
+
+#include "lazy/lazy.h"
 #include "tollgate/str.h"
 
 bool tg_sbom_format_parse(const char *s, enum tg_sbom_format *out)
@@ -24,6 +26,9 @@ int tg_sbom_write(enum tg_sbom_format fmt, const struct tg_inventory *invs,
 	struct sbom_model m;
 	int rc;
 
+	/* Component and document ids are SHA-256 based. */
+	if ((rc = tg_lazy_require(TG_LAZY_CRYPTO, "SBOM identifiers", err)))
+		return rc;
 	if ((rc = sbom_model_build(invs, n, opts, &m, err)))
 		return rc;
 	if (fmt == TG_SBOM_SPDX)

@@ -7,7 +7,7 @@
 #include "tollgate/pep503.h"
 #include "tollgate/str.h"
 #include "tollgate/verify_attest.h"
-#include "verify/b64.h"
+#include "core/b64.h"
 
 #define MAX_TAGS 256
 

@@ -20,6 +20,7 @@
 
 #include <openssl/evp.h>
 
+#include "lazy/lazy.h"
 #include "tollgate/buf.h"
 #include "tollgate/finding.h"
 #include "tollgate/fs.h"
@@ -961,6 +962,8 @@ int tg_verify_installed(const char *const *site_dirs, size_t n,
 	size_t i;
 	int rc;
 
+	if ((rc = tg_lazy_require(TG_LAZY_CRYPTO, "hashing", err)))
+		return rc;
 	for (i = 0; i < n; i++) {
 		if ((rc = check_site(site_dirs[i], opts ? opts->root : NULL,
 				     opts ? opts->threads : 0, out, err)))

@@ -7,7 +7,7 @@
 #include "tollgate/size.h"
 #include "tollgate/str.h"
 #include "tollgate/verify_record.h"
-#include "verify/b64.h"
+#include "core/b64.h"
 
 void tg_record_init(struct tg_record *r)
 {

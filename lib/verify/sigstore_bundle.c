@@ -7,7 +7,7 @@
 
 #include "tollgate/json.h"
 #include "tollgate/str.h"
-#include "verify/b64.h"
+#include "core/b64.h"
 #include "verify/sigstore_int.h"
 
 #define SG_MAX_FIELD ((size_t)4 << 20)

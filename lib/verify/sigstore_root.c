@@ -7,10 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lazy/lazy.h"
 #include "tollgate/fs.h"
 #include "tollgate/json.h"
 #include "tollgate/str.h"
-#include "verify/b64.h"
+#include "core/b64.h"
 #include "verify/sigstore_int.h"
 
 bool sg_parse_time(const char *s, time_t *out)
@@ -319,6 +320,9 @@ int tg_sigstore_root_load(const char *data, size_t len, const char *origin,
 	int rc;
 
 	*out = NULL;
+	/* Every Sigstore check starts from a trusted root. */
+	if ((rc = tg_lazy_require(TG_LAZY_CRYPTO, "Sigstore verification", err)))
+		return rc;
 	if (len > TG_SIGSTORE_MAX_ROOT)
 		return tg_err_at(err, TG_ELIMIT, origin, 0, 0, "trusted root over %zu bytes",
 				 TG_SIGSTORE_MAX_ROOT);

@@ -8,7 +8,7 @@
 
 #include "tollgate/json.h"
 #include "tollgate/str.h"
-#include "verify/b64.h"
+#include "core/b64.h"
 #include "verify/sigstore_int.h"
 
 bool tg_merkle_verify_inclusion(uint64_t index, uint64_t tree_size,

@@ -11,7 +11,7 @@ if readelf -d "$TG" | grep -q 'NEEDED.*libcurl'; then
 fi
 
 needed=$(readelf -d "$TG" | grep NEEDED)
-for lib in libcurl libmicrohttpd libarchive libyara libxml2; do
+for lib in libcurl libmicrohttpd libarchive libyara libxml2 libcrypto; do
 	case $needed in
 	*"$lib"*) fail "the executable links $lib" ;;
 	*) pass ;;
@@ -19,8 +19,8 @@ for lib in libcurl libmicrohttpd libarchive libyara libxml2; do
 done
 
 # The SONAMEs the build will open, as recorded in the binary.
-mapfile -t sonames < <(strings "$TG" | grep -E '^lib(curl|microhttpd|archive|yara|xml2)\.so\.[0-9]+$' | sort -u)
-expect_eq 5 "${#sonames[@]}" "SONAMEs recorded in the binary"
+mapfile -t sonames < <(strings "$TG" | grep -E '^lib(curl|microhttpd|archive|yara|xml2|crypto)\.so\.[0-9]+$' | sort -u)
+expect_eq 6 "${#sonames[@]}" "SONAMEs recorded in the binary"
 
 # A directory where each of them is a file that is not a library: the
 # dynamic loader finds these first and fails to load them.
@@ -30,6 +30,7 @@ for s in "${sonames[@]}"; do
 	echo "not a shared object" > "$BOGUS/$s"
 done
 archive=$(printf '%s\n' "${sonames[@]}" | grep '^libarchive')
+crypto=$(printf '%s\n' "${sonames[@]}" | grep '^libcrypto')
 
 DB=$TG_TMP/t.db
 "$TG" --db "$DB" db update --source "$TG_SOURCE_DIR/data/feeds" --only osv,kev >/dev/null 2>&1 ||
@@ -53,6 +54,23 @@ expect_err_contains "cannot load $archive" env LD_LIBRARY_PATH="$BOGUS" "$TG" --
 	db update --source "$TG_SOURCE_DIR/data/feeds" --only osv
 expect_eq "$before" "$(sha256sum "$DB")" "database untouched by the failed update"
 expect_exit 0 "$TG" --db "$DB" db status
+
+# Checking installed files against their RECORD hashes needs libcrypto:
+# without it, a clear error and exit 3, never a pass.
+SITE=$TG_TMP/site
+mkdir -p "$SITE/demo" "$SITE/demo-1.0.dist-info"
+echo 'print("hi")' > "$SITE/demo/__init__.py"
+printf 'Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n' > "$SITE/demo-1.0.dist-info/METADATA"
+{
+	printf 'demo/__init__.py,sha256=%s,%s\n' \
+		"$(openssl dgst -sha256 -binary "$SITE/demo/__init__.py" | base64 | tr '+/' '-_' | tr -d '=')" \
+		"$(stat -c %s "$SITE/demo/__init__.py")"
+	printf 'demo-1.0.dist-info/METADATA,,\ndemo-1.0.dist-info/RECORD,,\n'
+} > "$SITE/demo-1.0.dist-info/RECORD"
+expect_exit 0 "$TG" verify --installed --path "$SITE"
+expect_exit 3 env LD_LIBRARY_PATH="$BOGUS" "$TG" verify --installed --path "$SITE"
+expect_err_contains "cannot load $crypto (needed for hashing)" env LD_LIBRARY_PATH="$BOGUS" \
+	"$TG" verify --installed --path "$SITE"
 
 # With the real libraries the same update works.
 expect_exit 0 "$TG" --db "$DB" db update --source "$TG_SOURCE_DIR/data/feeds" --only osv

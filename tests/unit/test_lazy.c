@@ -19,6 +19,9 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #if TG_LAZY_LOAD
 
@@ -26,6 +29,7 @@ static void every_library_loads(void **state)
 {
 	static const enum tg_lazy_which all[] = {
 		TG_LAZY_CURL, TG_LAZY_MHD, TG_LAZY_ARCHIVE, TG_LAZY_YARA, TG_LAZY_XML,
+		TG_LAZY_CRYPTO,
 	};
 	struct tg_err err;
 	size_t i;
@@ -82,6 +86,34 @@ static void forwarders_reach_the_library(void **state)
 	assert_int_not_equal(archive_read_open_memory(a, "not a zip", 9), ARCHIVE_OK);
 	assert_non_null(archive_error_string(a));
 	archive_read_free(a);
+
+	/* libcrypto: a digest (FIPS 180-2's "abc" vector) by both routes,
+	 * and a comparison in each direction. */
+	{
+		static const unsigned char abc_sha256[32] = {
+			0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+			0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+			0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
+		};
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0;
+		EVP_MD_CTX *mc = EVP_MD_CTX_new();
+
+		assert_non_null(SHA256((const unsigned char *)"abc", 3, md));
+		assert_memory_equal(md, abc_sha256, 32);
+		memset(md, 0, sizeof(md));
+		assert_non_null(mc);
+		assert_int_equal(EVP_DigestInit_ex(mc, EVP_sha256(), NULL), 1);
+		assert_int_equal(EVP_DigestUpdate(mc, "abc", 3), 1);
+		assert_int_equal(EVP_DigestFinal_ex(mc, md, &mdlen), 1);
+		assert_int_equal(mdlen, 32);
+		assert_memory_equal(md, abc_sha256, 32);
+		EVP_MD_CTX_free(mc);
+		assert_int_equal(CRYPTO_memcmp(md, abc_sha256, 32), 0);
+		md[31] ^= 1;
+		assert_int_not_equal(CRYPTO_memcmp(md, abc_sha256, 32), 0);
+		assert_non_null(strstr(OpenSSL_version(OPENSSL_VERSION), "OpenSSL"));
+	}
 
 	ctxt = xmlNewParserCtxt();
 	assert_non_null(ctxt);

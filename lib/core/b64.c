@@ -1,7 +1,7 @@
 /* Strict base64 (standard and URL-safe alphabets). */
 #include <string.h>
 
-#include "verify/b64.h"
+#include "core/b64.h"
 
 static int b64_value(char c, enum tg_b64_alphabet alpha)
 {
@@ -88,6 +88,21 @@ bool tg_b64_decode_exact(const char *s, size_t n, enum tg_b64_alphabet alpha,
 	}
 	tg_buf_release(&b);
 	return ok;
+}
+
+long tg_b64_decode_into(const char *s, size_t n, enum tg_b64_alphabet alpha,
+			unsigned char *out, size_t cap)
+{
+	struct tg_buf b;
+	long got = -1;
+
+	tg_buf_init(&b, cap + 4);
+	if (tg_b64_decode(s, n, alpha, &b, NULL) == 0 && b.len <= cap) {
+		memcpy(out, b.data, b.len);
+		got = (long)b.len;
+	}
+	tg_buf_release(&b);
+	return got;
 }
 
 int tg_b64_encode(const unsigned char *in, size_t n, struct tg_buf *out,

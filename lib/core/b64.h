@@ -1,12 +1,13 @@
-/* Base64 decoding shared by the verify module (internal header).
+/* Base64, strict (internal header): Sigstore bundles, RECORD files and
+ * the integrity strings of npm lockfiles.
  *
  * Sigstore bundles use the standard alphabet with padding; wheel RECORD
  * files use the URL-safe alphabet without padding. libcrypto's
  * EVP_DecodeBlock knows only the first and pads its output, so both go
  * through this strict decoder instead.
  */
-#ifndef TG_VERIFY_B64_H
-#define TG_VERIFY_B64_H
+#ifndef TG_CORE_B64_H
+#define TG_CORE_B64_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,6 +26,11 @@ int tg_b64_decode(const char *s, size_t n, enum tg_b64_alphabet alpha,
 /* Decode into a fixed array; false unless the result is exactly outlen. */
 bool tg_b64_decode_exact(const char *s, size_t n, enum tg_b64_alphabet alpha,
 			 unsigned char *out, size_t outlen);
+
+/* Decode into out (cap bytes); the decoded length, or -1 when the text
+ * is not base64 or decodes to more than cap bytes. */
+long tg_b64_decode_into(const char *s, size_t n, enum tg_b64_alphabet alpha,
+			unsigned char *out, size_t cap);
 
 /* Standard base64 with padding of in[0..n), appended to out. */
 int tg_b64_encode(const unsigned char *in, size_t n, struct tg_buf *out,
