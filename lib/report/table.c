@@ -17,14 +17,16 @@ static const char *const headers[N_COLS] = {
 };
 
 /* Cells borrow the finding's strings; the few formatted ones live in
- * the row. Widths are measured once. */
+ * the row, the origins in one buffer for all rows. Lengths and widths
+ * are measured once. */
 struct cell_row {
 	const struct tg_finding *f;
 	const char *c[N_COLS];
+	size_t len[N_COLS];
 	size_t w[N_COLS];
+	size_t origin_at; /* offset of the origin in the rows' buffer */
 	char sev[32];
 	char risk[40];
-	char *origin; /* owned */
 };
 
 static const char *sev_color(const struct tg_finding *f)
@@ -53,15 +55,28 @@ static size_t dwidth(const char *s)
 	return n;
 }
 
-static int add_padded(struct tg_buf *b, const char *s, size_t w, size_t width,
-		      const char *sgr, bool color, bool last, struct tg_err *err)
+/* Width and, in *len, the byte length of s, in one pass. */
+static size_t measure(const char *s, size_t *len)
+{
+	const char *p = s;
+	size_t cont = 0;
+
+	for (; *p; p++)
+		cont += ((unsigned char)*p & 0xC0) == 0x80;
+	*len = (size_t)(p - s);
+	return *len - cont;
+}
+
+static int add_padded(struct tg_buf *b, const char *s, size_t len, size_t w,
+		      size_t width, const char *sgr, bool color, bool last,
+		      struct tg_err *err)
 {
 	int rc = 0;
 
 	if (color && sgr)
 		rc = tg_buf_addf(b, err, "\033[%sm", sgr);
 	if (!rc)
-		rc = tg_buf_adds(b, s, err);
+		rc = tg_buf_add(b, s, len, err);
 	if (!rc && color && sgr)
 		rc = tg_buf_adds(b, "\033[0m", err);
 	if (!rc && !last) {
@@ -136,9 +151,13 @@ static void one_decimal(char *buf, size_t n, double x, const char *suffix)
 	}
 }
 
-static int fill_row(struct cell_row *row, const struct tg_finding *f)
+/* Everything but the origin cell, which points into `origins` once all
+ * rows are filled (the buffer moves while it grows). */
+static int fill_row(struct cell_row *row, const struct tg_finding *f,
+		    struct tg_buf *origins)
 {
 	char buf[1024];
+	const char *o;
 
 	row->f = f;
 	row->c[C_PKG] = f->package ? f->package : "?";
@@ -170,12 +189,14 @@ static int fill_row(struct cell_row *row, const struct tg_finding *f)
 	else
 		row->c[C_RISK] = "-";
 	row->c[C_FIX] = f->fixed_version ? f->fixed_version : "none";
-	row->origin = tg_strdup(tg_finding_origin(f, buf, sizeof(buf)));
-	if (!row->origin)
+	o = tg_finding_origin(f, buf, sizeof(buf));
+	row->origin_at = origins->len;
+	row->c[C_ORIGIN] = NULL;
+	if (tg_buf_add(origins, o, strlen(o) + 1, NULL))
 		return TG_ENOMEM;
-	row->c[C_ORIGIN] = row->origin;
 	for (int i = 0; i < N_COLS; i++)
-		row->w[i] = dwidth(row->c[i]);
+		if (i != C_ORIGIN)
+			row->w[i] = measure(row->c[i], &row->len[i]);
 	return 0;
 }
 
@@ -234,6 +255,7 @@ int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts
 {
 	static const struct tg_report_opts defaults;
 	struct cell_row *rows;
+	struct tg_buf origins;
 	struct tg_report_counts c;
 	size_t n = 0, i, w[N_COLS], total = 0;
 	bool color, ransom = false;
@@ -243,7 +265,8 @@ int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts
 		o = &defaults;
 	color = o->color;
 	tg_report_count(r, &c);
-	rows = calloc(r->n_findings ? r->n_findings : 1, sizeof(*rows));
+	tg_buf_init(&origins, TG_BUF_DEFAULT_MAX);
+	rows = malloc((r->n_findings ? r->n_findings : 1) * sizeof(*rows));
 	if (!rows)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	for (i = 0; i < r->n_findings; i++) {
@@ -251,12 +274,16 @@ int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts
 
 		if (!tg_finding_is_vuln(f) || f->ignored)
 			continue;
-		if (fill_row(&rows[n++], f)) {
+		if (fill_row(&rows[n++], f, &origins)) {
 			rc = tg_err_set(err, TG_ENOMEM, "out of memory");
 			goto out;
 		}
 		if (f->kev_ransomware)
 			ransom = true;
+	}
+	for (i = 0; i < n; i++) {
+		rows[i].c[C_ORIGIN] = origins.data + rows[i].origin_at;
+		rows[i].w[C_ORIGIN] = measure(rows[i].c[C_ORIGIN], &rows[i].len[C_ORIGIN]);
 	}
 	for (k = 0; k < N_COLS; k++)
 		w[k] = dwidth(headers[k]);
@@ -274,21 +301,27 @@ int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts
 			w[C_ORIGIN] = room;
 			for (i = 0; i < n; i++) {
 				char *s = shorten_left(rows[i].c[C_ORIGIN], room);
-				if (!s) {
+				size_t at = origins.len;
+
+				if (!s || tg_buf_add(&origins, s, strlen(s) + 1, NULL)) {
+					free(s);
 					rc = tg_err_set(err, TG_ENOMEM, "out of memory");
 					goto out;
 				}
-				free(rows[i].origin);
-				rows[i].origin = s;
-				rows[i].c[C_ORIGIN] = s;
-				rows[i].w[C_ORIGIN] = dwidth(s);
+				free(s);
+				rows[i].origin_at = at;
+			}
+			for (i = 0; i < n; i++) {
+				rows[i].c[C_ORIGIN] = origins.data + rows[i].origin_at;
+				rows[i].w[C_ORIGIN] = measure(rows[i].c[C_ORIGIN],
+							      &rows[i].len[C_ORIGIN]);
 			}
 		}
 	}
 	if (n) {
 		for (k = 0; k < N_COLS && !rc; k++)
-			rc = add_padded(out, headers[k], dwidth(headers[k]), w[k], "1", color,
-					k == N_COLS - 1, err);
+			rc = add_padded(out, headers[k], strlen(headers[k]), dwidth(headers[k]),
+					w[k], "1", color, k == N_COLS - 1, err);
 		if (!rc)
 			rc = tg_buf_addc(out, '\n', err);
 	}
@@ -308,8 +341,8 @@ int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts
 				sgr = "32";
 			else if (k == C_ORIGIN)
 				sgr = "2";
-			rc = add_padded(out, rows[i].c[k], rows[i].w[k], w[k], sgr, color,
-					k == N_COLS - 1, err);
+			rc = add_padded(out, rows[i].c[k], rows[i].len[k], rows[i].w[k], w[k],
+					sgr, color, k == N_COLS - 1, err);
 		}
 		if (!rc)
 			rc = tg_buf_addc(out, '\n', err);
@@ -368,8 +401,7 @@ int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts
 	if (!rc)
 		rc = add_summary_line(out, r, &c, color, err);
 out:
-	for (i = 0; i < n; i++)
-		free(rows[i].origin);
+	tg_buf_release(&origins);
 	free(rows);
 	return rc;
 }
