@@ -61,9 +61,7 @@ static void listed_release(void *ctx)
 	if (!l)
 		return;
 	tg_db_pkg_free(l->pkg);
-	free(l->adv_of);
-	free(l->scratch);
-	free(l);
+	free(l); /* with adv_of and scratch */
 }
 
 /* "db-alias-group:N" without going through printf (one per advisory of
@@ -166,12 +164,15 @@ int tg_match_db_load(struct tg_db *db, enum tg_ecosystem eco, const char *name,
 	if ((rc = tg_db_pkg_get(db, eco, name, &pkg, err)) || !pkg)
 		return rc;
 	n = tg_db_pkg_count(pkg);
-	l = calloc(1, sizeof(*l));
-	if (!l || !(l->adv_of = calloc(n ? n : 1, sizeof(*l->adv_of))) ||
-	    !(l->scratch = calloc(n ? n : 1, sizeof(*l->scratch)))) {
+	/* The struct and its two arrays in one allocation (n is bounded by
+	 * the record's item cap: no overflow). */
+	l = malloc(sizeof(*l) + 2 * (n ? n : 1) * sizeof(size_t));
+	if (!l) {
 		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
 		goto fail;
 	}
+	l->adv_of = (size_t *)(void *)(l + 1);
+	l->scratch = l->adv_of + (n ? n : 1);
 	l->pkg = pkg;
 	pkg = NULL;
 	for (i = 0; i < n; i++) {

@@ -22,11 +22,11 @@ void tg_vintern_init(struct tg_vintern *t)
 	memset(t, 0, sizeof(*t));
 }
 
-void tg_vintern_release(struct tg_vintern *t)
+void tg_vintern_clear(struct tg_vintern *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->cap; i++) {
+	for (i = 0; t->n && i < t->cap; i++) {
 		struct tg_vintern_entry *e = &t->slots[i];
 
 		if (!e->text)
@@ -34,7 +34,14 @@ void tg_vintern_release(struct tg_vintern *t)
 		if (e->handle)
 			e->scheme->release(e->handle);
 		free(e->canon);
+		e->text = NULL; /* the rest is set again on insertion */
+		t->n--;
 	}
+}
+
+void tg_vintern_release(struct tg_vintern *t)
+{
+	tg_vintern_clear(t);
 	free(t->slots);
 	memset(t, 0, sizeof(*t));
 }
@@ -76,6 +83,13 @@ void tg_vintern_reserve(struct tg_vintern *t, size_t n)
 
 	while (ncap < 2 * (n + 1) && ncap <= MAX_ENTRIES)
 		ncap *= 2;
+	/* An empty table kept from a larger package shrinks when it is far
+	 * too big: clearing it costs a pass over every slot. */
+	if (!t->n && t->cap > 8 * ncap) {
+		free(t->slots);
+		t->slots = NULL;
+		t->cap = 0;
+	}
 	if (ncap > t->cap)
 		grow_to(t, ncap); /* a failure shows later, as a failed lookup */
 }
@@ -102,6 +116,9 @@ static struct tg_vintern_entry *lookup(struct tg_vintern *t,
 	e->text = text;
 	e->scheme = s;
 	e->hash = h;
+	e->canon = NULL;
+	e->canon_done = false;
+	e->claimed = false;
 	e->handle = s->parse(text, oom);
 	t->n++;
 	return e;

@@ -113,10 +113,12 @@ struct pkg_match {
 	bool latest_done;
 	struct cand *cands;      /* fix candidates, sorted */
 	size_t n_cands;
+	uint64_t *hits;          /* every candidate's hits, words each */
 	bool cands_done;
 	size_t words;            /* bit-set size for n advisories */
 	size_t *parent;          /* alias groups: union-find, compressed */
-	size_t *first, *next;    /* members of each root, ascending (NO_ADV ends) */
+	size_t *first, *next;    /* members of each root, ascending (NO_ADV ends);
+				  * in parent's allocation */
 	/* per version */
 	enum tg_affect *res;
 	bool *group_hit;  /* by root: some member affects the version */
@@ -179,23 +181,29 @@ static int id_ref_cmp(const void *pa, const void *pb)
  * (tg_advisory_list.groups_closed) the group key alone decides. */
 static int group_advisories(struct pkg_match *m, struct tg_err *err)
 {
-	struct id_ref *refs;
+	struct id_ref stack_refs[64], *refs;
 	size_t i, j, n_refs = 0, total = 0, bytes;
 	bool closed = m->list.groups_closed;
 
+	/* parent, first and next in one allocation (m->n is bounded by
+	 * TG_ADVISORY_MAX_PER_PACKAGE: no overflow). */
 	free(m->parent);
-	m->parent = malloc((m->n ? m->n : 1) * sizeof(*m->parent));
+	m->parent = malloc(3 * (m->n ? m->n : 1) * sizeof(*m->parent));
 	if (!m->parent)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	m->first = m->parent + (m->n ? m->n : 1);
+	m->next = m->first + (m->n ? m->n : 1);
 	for (i = 0; i < m->n; i++) {
 		m->parent[i] = i;
 		total += 2 + m->list.items[i].n_aliases;
 		if (!m->list.items[i].withdrawn && !m->list.items[i].group)
 			closed = false;
 	}
+	if (closed)
+		total = m->n; /* one key each */
 	if (!tg_size_mul(total ? total : 1, sizeof(*refs), &bytes))
 		return tg_err_set(err, TG_ELIMIT, "size overflow");
-	refs = malloc(bytes);
+	refs = total <= sizeof(stack_refs) / sizeof(stack_refs[0]) ? stack_refs : malloc(bytes);
 	if (!refs)
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	for (i = 0; i < m->n; i++) {
@@ -216,17 +224,12 @@ static int group_advisories(struct pkg_match *m, struct tg_err *err)
 	for (i = 1; i < n_refs; i++)
 		if (strcmp(refs[i - 1].id, refs[i].id) == 0)
 			uf_union(m->parent, refs[i - 1].adv, refs[i].adv);
-	free(refs);
+	if (refs != stack_refs)
+		free(refs);
 	/* Point every member straight at its root, and chain each root's
 	 * members in ascending order for the finding builders. */
 	for (i = 0; i < m->n; i++)
 		m->parent[i] = uf_find(m->parent, i);
-	free(m->first);
-	free(m->next);
-	m->first = malloc((m->n ? m->n : 1) * sizeof(*m->first));
-	m->next = malloc((m->n ? m->n : 1) * sizeof(*m->next));
-	if (!m->first || !m->next)
-		return tg_err_set(err, TG_ENOMEM, "out of memory");
 	for (i = 0; i < m->n; i++)
 		m->first[i] = NO_ADV;
 	for (i = m->n; i-- > 0;) {
@@ -264,6 +267,7 @@ static void sort_cands(const struct tg_vscheme *s, struct cand *c,
 }
 
 #define MAX_CANDIDATES 100000
+#define HITS_BLOCK_WORDS ((size_t)1 << 16) /* 512 KiB of candidate rows */
 
 static int add_cand(struct pkg_match *m, const char *text, size_t *cap,
 		    struct tg_err *err)
@@ -373,13 +377,20 @@ static int cand_row(struct pkg_match *m, size_t cand, struct tg_err *err)
 {
 	struct cand *c = &m->cands[cand];
 	const size_t *advs;
-	size_t k, n, a;
+	size_t k, n, a, words = m->words ? m->words : 1;
 
 	if (c->row_ready)
 		return 0;
-	c->hits = calloc(m->words ? m->words : 1, sizeof(*c->hits));
-	if (!c->hits)
+	/* The rows of all candidates in one zeroed allocation, made when
+	 * the first is needed; one each when that would be large (a fix
+	 * search visits a few). */
+	if (m->n_cands * words <= HITS_BLOCK_WORDS) {
+		if (!m->hits && !(m->hits = calloc(m->n_cands * words, sizeof(*m->hits))))
+			return tg_err_set(err, TG_ENOMEM, "out of memory");
+		c->hits = m->hits + cand * words;
+	} else if (!(c->hits = calloc(words, sizeof(*c->hits)))) {
 		return tg_err_set(err, TG_ENOMEM, "out of memory");
+	}
 	advs = listing(m, tg_vctx_canon(&c->v, m->primary, &m->oom), &n);
 	for (k = 0; k < n; k++)
 		bit_set(c->hits, advs[k]);
@@ -549,12 +560,15 @@ static const char *pick_id(const struct strv *ids, const struct strv *records,
 }
 
 /* One line for the table: the record's summary, else the first line of
- * its details, shortened. */
-static char *one_line(const struct tg_advisory *a)
+ * its details, shortened to ONE_LINE_CUT bytes and "...", into out
+ * (ONE_LINE_MAX bytes). NULL when the record has neither. */
+#define ONE_LINE_CUT 200
+#define ONE_LINE_MAX (ONE_LINE_CUT + 4)
+
+static char *one_line(const struct tg_advisory *a, char out[ONE_LINE_MAX])
 {
 	const char *s = a->summary && *a->summary ? a->summary : a->details;
-	size_t n, cut = 200;
-	char *out;
+	size_t n, cut = ONE_LINE_CUT;
 
 	if (!s)
 		return NULL;
@@ -566,14 +580,13 @@ static char *one_line(const struct tg_advisory *a)
 		while (sp > cut / 2 && s[sp] != ' ')
 			sp--;
 		n = sp > cut / 2 ? sp : cut;
-		out = malloc(n + 4);
-		if (out) {
-			memcpy(out, s, n);
-			memcpy(out + n, "...", 4);
-		}
+		memcpy(out, s, n);
+		memcpy(out + n, "...", 4);
 		return out;
 	}
-	return tg_strndup(s, n);
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return out;
 }
 
 /* Best CVSS score of one record: its v4.0 vector if it scores, else v3. */
@@ -668,6 +681,7 @@ static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report
 {
 	struct strv ids, records, aliases;
 	struct tg_finding f;
+	char summary[ONE_LINE_MAX];
 	const struct tg_advisory *rep = NULL;
 	const char *best_vec = NULL, *fix;
 	enum tg_severity db_sev = TG_SEV_UNKNOWN;
@@ -736,7 +750,7 @@ static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report
 		if (m->res[i] == TG_AFFECT_YES && strcmp(m->list.items[i].id, records.v[0]) == 0)
 			rep = &m->list.items[i];
 	f.kind = malicious ? TG_FIND_MALICIOUS : TG_FIND_VULNERABILITY;
-	f.summary = rep ? one_line(rep) : NULL;
+	f.summary = rep ? one_line(rep, summary) : NULL;
 	f.details = rep && !m->opts->skip_details ? rep->details : NULL;
 	f.cvss = best;
 	f.cvss_vector = (char *)best_vec;
@@ -755,7 +769,6 @@ static int emit_group(struct pkg_match *m, size_t root, struct tg_report *report
 	if (!tg_report_add_finding(report, &f, err))
 		rc = err ? err->code : TG_ENOMEM;
 out:
-	free(f.summary);
 	free(f.kev_due);
 	strv_release(&ids);
 	strv_release(&records);
@@ -841,23 +854,38 @@ static void pkg_match_release(struct pkg_match *m)
 	size_t i;
 
 	version_release(m);
-	free(m->parent);
-	free(m->first);
-	free(m->next);
+	free(m->parent); /* with first and next */
 	for (i = 0; i < m->n_cands; i++) {
 		tg_vctx_release(&m->cands[i].v);
-		free(m->cands[i].hits);
+		if (!m->hits)
+			free(m->cands[i].hits); /* rows allocated one by one */
 	}
 	free(m->cands);
+	free(m->hits);
 	for (i = 0; m->c && i < m->n; i++)
 		tg_cadv_release(&m->c[i]);
 	free(m->c);
 	tg_vlist_release(&m->vl);
-	tg_vintern_release(&m->intern);
 	free(m->latest);
 	free(m->norm);
 	tg_advisory_list_release(&m->list);
-	memset(m, 0, sizeof(*m));
+	/* The intern table's slots are kept for the next name: most
+	 * packages need a few kilobytes of them, and allocating (and
+	 * zeroing) them anew for each was 2% of an audit. */
+	tg_vintern_clear(&m->intern);
+	{
+		struct tg_vintern keep = m->intern;
+
+		memset(m, 0, sizeof(*m));
+		m->intern = keep;
+	}
+}
+
+/* pkg_match_release, then the kept intern table too. */
+static void pkg_match_free(struct pkg_match *m)
+{
+	pkg_match_release(m);
+	tg_vintern_release(&m->intern);
 }
 
 /* Load and compile every advisory of (eco, norm); takes norm. */
@@ -875,7 +903,6 @@ static int pkg_load(struct pkg_match *m, const struct tg_vuln_source *src,
 	m->norm = norm;
 	m->primary = tg_match_scheme(opts, eco, TG_OSV_RANGE_ECOSYSTEM);
 	tg_advisory_list_init(&m->list);
-	tg_vintern_init(&m->intern);
 	tg_vlist_init(&m->vl);
 	m->loaded = true;
 	if ((rc = src->advisories(src->ctx, eco, norm, &m->list, err)))
@@ -1050,7 +1077,7 @@ int tg_match_package(const struct tg_vuln_source *src,
 	rc = pkg_load(&m, src, opts, pkg->eco, norm, err);
 	if (!rc)
 		rc = match_version(&m, report, inv, idx, err);
-	pkg_match_release(&m);
+	pkg_match_free(&m);
 	return rc;
 }
 
@@ -1115,7 +1142,7 @@ int tg_match_report(const struct tg_vuln_source *src,
 		if (!rc)
 			rc = match_version(&m, report, ord[i].inv, ord[i].idx, err);
 	}
-	pkg_match_release(&m);
+	pkg_match_free(&m);
 	for (i = 0; i < n; i++)
 		free(ord[i].norm);
 	free(ord);

@@ -56,6 +56,8 @@ void tg_vintern_init(struct tg_vintern *t);
  * doubling its way there. */
 void tg_vintern_reserve(struct tg_vintern *t, size_t n);
 void tg_vintern_release(struct tg_vintern *t);
+/* Empty the table but keep its slots, for the next package. */
+void tg_vintern_clear(struct tg_vintern *t);
 void *tg_vintern_parse(struct tg_vintern *t, const struct tg_vscheme *s,
 		       const char *text, bool *oom);
 /* True the first time it is asked about (s, text): lets a caller keep one
