@@ -103,6 +103,12 @@ int tg_pep440_parse(const char *s, size_t n, struct tg_pep440 *out,
 int tg_pep440_parse_str(const char *s, struct tg_pep440 *out, struct tg_err *err);
 /* True when s[0..n) is a valid version (no error details). */
 bool tg_pep440_valid(const char *s, size_t n);
+/* True when s[0..n) is in one of the common canonical shapes, recognised
+ * without parsing: N(.N)*, then an optional aN / bN / rcN, .postN, .devN,
+ * in that order, numbers without leading zeros. Such a text is valid and
+ * its own normal form; false says nothing (epochs, local labels and
+ * other spellings need the full parse). */
+bool tg_pep440_is_canonical(const char *s, size_t n);
 void tg_pep440_release(struct tg_pep440 *v);
 /* Deep copy; dst must not hold a version (release it first). */
 int tg_pep440_copy(struct tg_pep440 *dst, const struct tg_pep440 *src,

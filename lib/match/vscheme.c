@@ -125,42 +125,9 @@ static bool pep440_pre(const void *v)
 	return tg_pep440_is_prerelease(v);
 }
 
-/* A number in canonical form: digits without leading zeros. */
-static const char *canon_num(const char *s)
-{
-	if (*s == '0')
-		return s[1] >= '0' && s[1] <= '9' ? NULL : s + 1;
-	if (*s < '1' || *s > '9')
-		return NULL;
-	while (*s >= '0' && *s <= '9')
-		s++;
-	return s;
-}
-
-/* Recognise the common canonical shapes without parsing: N(.N)*, then an
- * optional aN / bN / rcN, .postN, .devN, in that order. Anything else
- * (epochs, local labels, other spellings) takes the full parse. */
 static bool pep440_is_canonical(const char *s)
 {
-	if (!(s = canon_num(s)))
-		return false;
-	while (*s == '.' && s[1] >= '0' && s[1] <= '9')
-		if (!(s = canon_num(s + 1)))
-			return false;
-	if (*s == 'a' || *s == 'b')
-		s++;
-	else if (s[0] == 'r' && s[1] == 'c')
-		s += 2;
-	else
-		goto post;
-	if (!(s = canon_num(s)))
-		return false;
-post:
-	if (strncmp(s, ".post", 5) == 0 && !(s = canon_num(s + 5)))
-		return false;
-	if (strncmp(s, ".dev", 4) == 0 && !(s = canon_num(s + 4)))
-		return false;
-	return *s == '\0';
+	return tg_pep440_is_canonical(s, strlen(s));
 }
 
 static const struct tg_vscheme pep440_scheme = {

@@ -474,6 +474,51 @@ bool tg_pep440_valid(const char *s, size_t n)
 	return rc == 0;
 }
 
+/* A number in canonical form: digits without leading zeros; the end of
+ * it, or NULL. */
+static const char *canon_num(const char *s, const char *end)
+{
+	if (s < end && *s == '0')
+		return s + 1 < end && s[1] >= '0' && s[1] <= '9' ? NULL : s + 1;
+	if (s >= end || *s < '1' || *s > '9')
+		return NULL;
+	while (s < end && *s >= '0' && *s <= '9')
+		s++;
+	return s;
+}
+
+static bool at(const char *s, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(end - s) >= n && memcmp(s, word, n) == 0;
+}
+
+bool tg_pep440_is_canonical(const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	if (!(s = canon_num(s, end)))
+		return false;
+	while (s + 1 < end && *s == '.' && s[1] >= '0' && s[1] <= '9')
+		if (!(s = canon_num(s + 1, end)))
+			return false;
+	if (s < end && (*s == 'a' || *s == 'b'))
+		s++;
+	else if (at(s, end, "rc"))
+		s += 2;
+	else
+		goto post;
+	if (!(s = canon_num(s, end)))
+		return false;
+post:
+	if (at(s, end, ".post") && !(s = canon_num(s + 5, end)))
+		return false;
+	if (at(s, end, ".dev") && !(s = canon_num(s + 4, end)))
+		return false;
+	return s == end;
+}
+
 void tg_pep440_release(struct tg_pep440 *v)
 {
 	if (!v)

@@ -68,6 +68,58 @@ static void normalizes_permissive_forms(void **state)
 			    "123456789012345678901234567890.1");
 }
 
+/* The quick canonical-shape check never says yes wrongly: over every
+ * version string of the packaging vectors, a "yes" parses and is its own
+ * normal form; and the common shapes do get a yes. */
+static void canonical_shape_check_is_sound(void **state)
+{
+	static const char *const files[] = {
+		"tests/data/pep440/version_normalize.tsv", "tests/data/pep440/sample_versions.tsv",
+		"tests/data/pep440/version_valid.tsv", "tests/data/pep440/version_invalid.tsv",
+		"tests/data/pep440/version_order.tsv", "tests/data/pep440/version_compare.tsv",
+	};
+	static const char *const yes[] = { "0", "1.0", "10.20.30", "0.1.post1", "0.7.1rc1",
+					   "3.1.0a1", "1.1.1.dev0", "2.0b2.post3.dev4" };
+	static const char *const no[] = { "", "01.0", "1.0.", "1.0RC1", "1.0-1", "1!1.0",
+					  "1.0+local", "1.0a", "1.0.post", "v1.0", "1.0 ",
+					  "1.0rc01", "1.0.dev1.post1" };
+	size_t i, checked = 0, said_yes = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(tg_pep440_is_canonical(yes[i], strlen(yes[i])));
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(tg_pep440_is_canonical(no[i], strlen(no[i])));
+	/* the length bounds the check: "1.0" inside "1.0rc1" */
+	assert_true(tg_pep440_is_canonical("1.0rc1", 3));
+	assert_false(tg_pep440_is_canonical("1.0rc1", 5));
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char line[4096];
+		FILE *f = fopen(files[i], "r");
+
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f)) {
+			char *q = line, *end;
+
+			/* every quoted field of the line */
+			while ((q = strchr(q, '"')) && (end = strchr(q + 1, '"'))) {
+				size_t n = (size_t)(end - q - 1);
+
+				*end = '\0';
+				checked++;
+				if (tg_pep440_is_canonical(q + 1, n)) {
+					said_yes++;
+					assert_string_equal(norm(q + 1), q + 1);
+				}
+				q = end + 1;
+			}
+		}
+		fclose(f);
+	}
+	assert_true(checked > 1000);
+	assert_true(said_yes > 100);
+}
+
 static void orders_like_packaging(void **state)
 {
 	(void)state;
@@ -358,6 +410,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(normalizes_permissive_forms),
+		cmocka_unit_test(canonical_shape_check_is_sound),
 		cmocka_unit_test(orders_like_packaging),
 		cmocka_unit_test(reports_errors_with_columns),
 		cmocka_unit_test(caps_input_length),
