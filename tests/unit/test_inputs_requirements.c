@@ -12,6 +12,7 @@
 
 #include "test_inputs_util.h"
 #include "tollgate/inputs.h"
+#include "tollgate/pep440.h"
 
 #define REQ "tests/data/inputs/requirements/"
 
@@ -175,6 +176,59 @@ static void crlf_bom_tabs_and_freeze(void **state)
 	tg_inventory_release(&inv);
 }
 
+/* Exact pins take a short path (NAME==VERSION, canonical version); the
+ * same line with a marker that holds takes the full PEP 508 parse. Both
+ * must give the same package, for every valid version of packaging's
+ * vectors and for names of every shape. */
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void exact_pins_read_as_the_full_parse_does(void **state)
+{
+	static const char *const names[] = { "a", "Z9", "pkg-name", "Zope.Interface",
+					     "my_pkg.sub-part2" };
+	struct tg_input_opts o = py311();
+	char line[4096], text[8192];
+	FILE *f = fopen("tests/data/pep440/version_valid.tsv", "r");
+	size_t compared = 0, k;
+
+	(void)state;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *q = strchr(line, '"'), *end;
+
+		if (!q || !(end = strchr(q + 1, '"')))
+			continue;
+		*end = '\0';
+		if (strpbrk(q + 1, " \t#;\\") || !tg_pep440_valid(q + 1, strlen(q + 1)))
+			continue;
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			struct tg_inventory fast, full;
+			struct tg_err err;
+
+			snprintf(text, sizeof(text), "%s==%s\n", names[k], q + 1);
+			assert_int_equal(parse_text("requirements", text, &o, &fast, &err), 0);
+			snprintf(text, sizeof(text), "%s==%s ; python_version >= \"3\"\n",
+				 names[k], q + 1);
+			assert_int_equal(parse_text("requirements", text, &o, &full, &err), 0);
+			assert_int_equal(fast.n_pkgs, 1);
+			assert_int_equal(full.n_pkgs, 1);
+			assert_string_equal(fast.pkgs[0].name, full.pkgs[0].name);
+			assert_true(same_str(fast.pkgs[0].norm_name, full.pkgs[0].norm_name));
+			assert_true(same_str(fast.pkgs[0].version, full.pkgs[0].version));
+			assert_true(same_str(fast.pkgs[0].specifier, full.pkgs[0].specifier));
+			assert_int_equal(fast.pkgs[0].flags, full.pkgs[0].flags);
+			tg_inventory_release(&fast);
+			tg_inventory_release(&full);
+			compared++;
+		}
+	}
+	fclose(f);
+	assert_true(compared > 500);
+}
+
 static void include_errors(void **state)
 {
 	struct tg_input_opts o = py311();
@@ -285,6 +339,7 @@ int main(void)
 		cmocka_unit_test(pip_compile_file_with_includes),
 		cmocka_unit_test(markers_follow_target),
 		cmocka_unit_test(crlf_bom_tabs_and_freeze),
+		cmocka_unit_test(exact_pins_read_as_the_full_parse_does),
 		cmocka_unit_test(include_errors),
 		cmocka_unit_test(syntax_errors_are_located),
 		cmocka_unit_test(comments_and_continuations),
