@@ -268,6 +268,29 @@ static int learn_env(struct cli_inputs *in, json_t *q, struct tg_err *err)
 	return 0;
 }
 
+/* tg_input_opts.target: ask python3 once, on the first marker. Without
+ * it (not installed, fails), the defaults stand, as before. */
+static void python3_target(void *ctx, const char **version, const char **platform,
+			   const char **machine)
+{
+	struct cli_inputs *in = ctx;
+
+	if (!in->target_asked) {
+		struct tg_err ignored;
+		json_t *q;
+
+		in->target_asked = true;
+		if ((q = query_python("python3", &ignored))) {
+			/* Only out of memory fails here: the load then fails. */
+			in->target_failed = learn_env(in, q, &ignored) != 0;
+			json_decref(q);
+		}
+	}
+	*version = in->opts.python_version;
+	*platform = in->opts.platform;
+	*machine = in->opts.machine;
+}
+
 static struct tg_inventory *next_inv(struct tg_inventory **invs, size_t *n,
 				     size_t *cap, struct tg_err *err)
 {
@@ -322,17 +345,12 @@ int cli_inputs_load(struct tg_cli *cli, struct cli_inputs *in,
 	*invs = NULL;
 	*n = 0;
 	tg_err_clear(err);
-	/* The default marker target is the python3 this machine runs. */
+	/* The default marker target is the python3 this machine runs,
+	 * asked for when the first marker needs it. */
 	if (!in->python_version_given && in->n_pythons == 0 &&
 	    has_marker_input(in)) {
-		struct tg_err ignored;
-		json_t *q = query_python("python3", &ignored);
-		if (q) {
-			rc = learn_env(in, q, err);
-			json_decref(q);
-			if (rc)
-				return rc;
-		}
+		in->opts.target = python3_target;
+		in->opts.target_ctx = in;
 	}
 	for (i = 0; i < in->n_pythons; i++) {
 		json_t *q = query_python(in->pythons[i], err), *pv;
@@ -406,6 +424,10 @@ int cli_inputs_load(struct tg_cli *cli, struct cli_inputs *in,
 			rc = tg_input_parse_image(in->images[i], &in->opts, inv, err);
 		if (rc)
 			goto fail;
+	}
+	if (in->target_failed) {
+		rc = tg_err_set(err, TG_ENOMEM, "out of memory");
+		goto fail;
 	}
 	return 0;
 fail:

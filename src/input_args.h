@@ -43,6 +43,8 @@ struct cli_inputs {
 	size_t n_pythons;
 	bool python_version_given;
 	bool platform_given;
+	bool target_asked;             /* the lazy marker target ran */
+	bool target_failed;            /* ... and could not keep its answer */
 	/* Owned copies of what an interpreter reported. */
 	char *learnt_version;
 	char *learnt_platform;

@@ -44,6 +44,16 @@ struct tg_input_opts {
 	size_t max_dir_entries;      /* directory entries visited in a walk */
 	unsigned max_dir_depth;      /* directory nesting in a walk */
 	size_t max_image_bytes;      /* bytes of METADATA kept from an image */
+	/* Optional: the marker target, asked for when a marker is first
+	 * evaluated rather than before parsing (the CLI runs the target
+	 * interpreter to learn it, which costs more than reading a
+	 * lockfile: most inputs have no markers). It overwrites those of
+	 * *python_version, *platform and *machine it knows (strings owned
+	 * by ctx, valid while the options are); the fields above are the
+	 * starting values. */
+	void (*target)(void *ctx, const char **python_version, const char **platform,
+		       const char **machine);
+	void *target_ctx;
 };
 
 /* Defaults: python_version = the version this build was configured for

@@ -9,15 +9,19 @@
 static int make_env(const struct tg_input_opts *opts, struct tg_marker_env *env,
 		    struct tg_err *err)
 {
+	const char *version = opts->python_version, *platform = opts->platform,
+		   *machine = opts->machine;
 	int rc;
 
+	if (opts->target)
+		opts->target(opts->target_ctx, &version, &platform, &machine);
 	tg_marker_env_init(env);
-	rc = tg_marker_env_target(env, opts->python_version ? opts->python_version : "3.11",
-				  opts->platform ? opts->platform : "linux", err);
+	rc = tg_marker_env_target(env, version ? version : "3.11",
+				  platform ? platform : "linux", err);
 	if (rc)
 		return rc;
-	if (opts->machine)
-		env->values[TG_MV_PLATFORM_MACHINE] = opts->machine;
+	if (machine)
+		env->values[TG_MV_PLATFORM_MACHINE] = machine;
 	/* Not known for a target that is not this machine; markers on them
 	 * are rare and compare as empty strings rather than fail. */
 	env->values[TG_MV_PLATFORM_RELEASE] = "";
