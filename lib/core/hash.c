@@ -1,14 +1,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tollgate/hash.h"
 
-#include "lazy/lazy.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "lazy/lazy.h"
 
 struct tg_hash {
 	EVP_MD_CTX *ctx;
