@@ -428,8 +428,6 @@ spec_done:
 	return rc;
 }
 
-/* Parse a requirement string s[0..n). *bad_off gets the offset of a
- * syntax error and *why its reason. */
 static bool is_alnum(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -457,6 +455,8 @@ static bool parse_pinned(const char *s, size_t n, struct req_parts *r, bool *oom
 	return true;
 }
 
+/* Parse a requirement string s[0..n). *bad_off gets the offset of a
+ * syntax error and *why its reason. */
 static int parse_requirement(const char *s, size_t n, struct req_parts *r,
 			     size_t *bad_off, const char **why, struct tg_err *err)
 {
