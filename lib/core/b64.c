@@ -75,21 +75,6 @@ int tg_b64_decode(const char *s, size_t n, enum tg_b64_alphabet alpha,
 	return 0;
 }
 
-bool tg_b64_decode_exact(const char *s, size_t n, enum tg_b64_alphabet alpha,
-			 unsigned char *out, size_t outlen)
-{
-	struct tg_buf b;
-	bool ok = false;
-
-	tg_buf_init(&b, outlen + 4);
-	if (tg_b64_decode(s, n, alpha, &b, NULL) == 0 && b.len == outlen) {
-		memcpy(out, b.data, outlen);
-		ok = true;
-	}
-	tg_buf_release(&b);
-	return ok;
-}
-
 long tg_b64_decode_into(const char *s, size_t n, enum tg_b64_alphabet alpha,
 			unsigned char *out, size_t cap)
 {
@@ -103,6 +88,12 @@ long tg_b64_decode_into(const char *s, size_t n, enum tg_b64_alphabet alpha,
 	}
 	tg_buf_release(&b);
 	return got;
+}
+
+bool tg_b64_decode_exact(const char *s, size_t n, enum tg_b64_alphabet alpha,
+			 unsigned char *out, size_t outlen)
+{
+	return tg_b64_decode_into(s, n, alpha, out, outlen) == (long)outlen;
 }
 
 int tg_b64_encode(const unsigned char *in, size_t n, struct tg_buf *out,

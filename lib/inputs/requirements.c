@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pkg/pep508_lex.h"
 #include "tollgate/fs.h"
 #include "tollgate/markers.h"
 #include "tollgate/pep440.h"
@@ -428,25 +429,16 @@ spec_done:
 	return rc;
 }
 
-static bool is_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 /* The line of nearly every lockfile and `pip freeze`: NAME==VERSION,
  * nothing else, the version in canonical form. The full PEP 508 parse
  * reads it the same way (name as written, specifier "==VERSION"); this
  * reads it in a tenth of the time. false: take the full parse. */
 static bool parse_pinned(const char *s, size_t n, struct req_parts *r, bool *oom)
 {
-	size_t k = 0;
+	size_t k = tg_pep508_identifier_end(s, n, 0); /* as the full parse */
 
-	if (!n || !is_alnum(s[0]))
-		return false;
-	while (k < n && is_name_char(s[k]))
-		k++;
-	if (k > IN_MAX_NAME || !is_alnum(s[k - 1]) || n - k < 3 || s[k] != '=' ||
-	    s[k + 1] != '=' || !tg_pep440_is_canonical(s + k + 2, n - k - 2))
+	if (k == 0 || k > IN_MAX_NAME || n - k < 3 || s[k] != '=' || s[k + 1] != '=' ||
+	    !tg_pep440_is_canonical(s + k + 2, n - k - 2))
 		return false;
 	memcpy(r->name, s, k);
 	r->name[k] = '\0';

@@ -188,7 +188,7 @@ static bool same_str(const char *a, const char *b)
 static void exact_pins_read_as_the_full_parse_does(void **state)
 {
 	static const char *const names[] = { "a", "Z9", "pkg-name", "Zope.Interface",
-					     "my_pkg.sub-part2" };
+					     "my_pkg.sub-part2", "ends_" };
 	struct tg_input_opts o = py311();
 	char line[4096], text[8192];
 	FILE *f = fopen("tests/data/pep440/version_valid.tsv", "r");
