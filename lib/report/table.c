@@ -299,8 +299,10 @@ int tg_report_write_table(const struct tg_report *r, const struct tg_report_opts
 
 		if (room < w[C_ORIGIN]) {
 			w[C_ORIGIN] = room;
+			/* Through the offsets: appending moves the buffer that
+			 * the cells point into. */
 			for (i = 0; i < n; i++) {
-				char *s = shorten_left(rows[i].c[C_ORIGIN], room);
+				char *s = shorten_left(origins.data + rows[i].origin_at, room);
 				size_t at = origins.len;
 
 				if (!s || tg_buf_add(&origins, s, strlen(s) + 1, NULL)) {

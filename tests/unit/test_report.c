@@ -283,6 +283,65 @@ static void table_plain_and_coloured(void **state)
 	tg_report_release(&r);
 }
 
+/* A terminal narrower than the table shortens each origin from the
+ * left; with many long origins the shortened copies move the buffer
+ * that holds them all (the sanitizer build checks the reads). */
+static void table_shortens_origins_to_the_width(void **state)
+{
+	const struct tg_report_writer *w = tg_report_writer_find("table");
+	struct tg_report_opts o = { .color = false, .width = 100, .verbose = 0 };
+	struct tg_report r;
+	struct tg_buf b;
+	struct tg_err err;
+	char path[200];
+	size_t i;
+
+	(void)state;
+	tg_report_init(&r);
+	for (i = 0; i < 300; i++) {
+		struct tg_finding f = { 0 };
+
+		snprintf(path, sizeof(path), "/srv/builds/project-%03zu/very/deep/tree/of/"
+			 "directories/that/goes/on/requirements.txt", i);
+		f.kind = TG_FIND_VULNERABILITY;
+		f.package = (char *)"pkg";
+		f.version = (char *)"1.0";
+		f.id = (char *)"CVE-1";
+		f.epss = -1;
+		f.cvss = -1;
+		f.origin_path = path;
+		f.origin_line = i + 1;
+		assert_non_null(tg_report_add_finding(&r, &f, &err));
+	}
+	tg_buf_init(&b, 64 << 20);
+	assert_int_equal(w->write(&r, &o, &b, &err), 0);
+	/* Row i (in order: same priority and package) ends with the tail of
+	 * its origin after "...", and every tail has the same width. */
+	{
+		char *line = strchr(b.data, '\n') + 1, *eol, *cell;
+		size_t width = 0;
+
+		for (i = 0; i < 300; i++, line = eol + 1) {
+			assert_non_null(eol = strchr(line, '\n'));
+			*eol = '\0';
+			assert_non_null(cell = strstr(line, "  ..."));
+			cell += 2;
+			snprintf(path, sizeof(path), "/srv/builds/project-%03zu/very/deep/tree/of/"
+				 "directories/that/goes/on/requirements.txt:%zu", i, i + 1);
+			assert_true(strlen(cell) < strlen(path));
+			assert_string_equal(cell + 3, path + strlen(path) - strlen(cell + 3));
+			if (!width)
+				width = strlen(cell);
+			assert_int_equal(strlen(cell), width);
+			*eol = '\n';
+		}
+		assert_true(width + 50 < 100);
+	}
+	assert_null(strstr(b.data, "/srv/builds"));
+	tg_buf_release(&b);
+	tg_report_release(&r);
+}
+
 static void sarif_locations_and_suppressions(void **state)
 {
 	struct tg_report r;
@@ -521,6 +580,7 @@ int main(void)
 		cmocka_unit_test(html_is_escaped_and_self_contained),
 		cmocka_unit_test(markdown_escapes_table_cells),
 		cmocka_unit_test(table_plain_and_coloured),
+		cmocka_unit_test(table_shortens_origins_to_the_width),
 		cmocka_unit_test(sarif_locations_and_suppressions),
 		cmocka_unit_test(cyclonedx_affects_point_at_components),
 		cmocka_unit_test(purls_and_urls),
